@@ -1,0 +1,98 @@
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { countBySeverity } from '../diagnostics/diagnostic.js';
+import { formatDiagnostics, reporterNames, type ReporterName } from '../diagnostics/reporters.js';
+import { CoursebookError } from '../load/errors.js';
+import { writers } from '../outputs/index.js';
+import { build, check, type CheckResult } from '../pipeline.js';
+
+/** Where the CLI writes, so tests can capture it. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal that takes colour. */
+  color: boolean;
+  cwd: string;
+}
+
+/** Decides colour the usual way: NO_COLOR turns it off, FORCE_COLOR on, else only on a terminal. */
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+/** Exit codes CI can trust. */
+export const exitCodes = { ok: 0, problems: 1, cannotRun: 2 } as const;
+
+function report(result: CheckResult, reporter: ReporterName, strict: boolean, io: CliIO): number {
+  const colors = pc.createColors(io.color && reporter === 'text');
+  io.stdout(formatDiagnostics(reporter, result.diagnostics, { root: result.course.root, cwd: io.cwd, fileCount: result.fileCount, colors }));
+  const { errors, warnings } = countBySeverity(result.diagnostics);
+  return errors > 0 || (strict && warnings > 0) ? exitCodes.problems : exitCodes.ok;
+}
+
+/**
+ * Runs the command line and returns the exit code: 0 clean, 1 problems found, 2 could not run.
+ * @param argv arguments after the program name
+ * @param io where output goes
+ */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let exitCode: number = exitCodes.ok;
+  const reporterOption = () => new Option('--reporter <name>', 'how to print diagnostics').choices(reporterNames).default('text');
+  const program = new Command('coursebook')
+    .description('Compile a Markdown course into a checked website, PDF, EPUB and JSON catalogue.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run coursebook --help for usage)');
+
+  program
+    .command('check')
+    .description('check a course and print every problem; exit 0 clean, 1 with errors, 2 when it cannot run')
+    .argument('[contentDir]', 'the folder holding course.yml', 'content')
+    .addOption(reporterOption())
+    .option('--strict', 'treat warnings as errors for the exit code', false)
+    .action(async (contentDir: string, options: { reporter: ReporterName; strict: boolean }) => {
+      exitCode = report(await check(contentDir), options.reporter, options.strict, io);
+    });
+
+  program
+    .command('build')
+    .description('check, then publish the course; nothing is written when the check finds errors')
+    .argument('[contentDir]', 'the folder holding course.yml', 'content')
+    .option('--out <dir>', 'output folder', 'dist')
+    .option('--format <list>', `comma-separated formats (${writers.map((w) => w.name).join(', ') || 'none yet'})`)
+    .option('--force', 'replace a non-empty output folder Coursebook did not create', false)
+    .addOption(reporterOption())
+    .option('--strict', 'treat warnings as errors', false)
+    .action(async (contentDir: string, options: { out: string; format?: string; force: boolean; reporter: ReporterName; strict: boolean }) => {
+      const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
+      const result = await build(contentDir, { out: options.out, force: options.force, ...(formats ? { formats } : {}), log: (line) => io.stderr(`${line}\n`) });
+      const checkCode = report(result, options.reporter, options.strict, io);
+      if (!result.published) {
+        io.stderr(`Nothing was published: fix the errors above and build again.\n`);
+        exitCode = exitCodes.problems;
+        return;
+      }
+      io.stderr(`Built ${result.formats.join(', ') || 'nothing'} into ${result.outDir}\n`);
+      exitCode = checkCode;
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.cannotRun;
+    }
+    if (error instanceof CoursebookError) {
+      io.stderr(`coursebook: ${error.message}\n`);
+      return exitCodes.cannotRun;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`coursebook: unexpected failure: ${message}\nThis is a bug in Coursebook; set COURSEBOOK_DEBUG=1 for the stack trace and report it.\n`);
+    if (process.env.COURSEBOOK_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
+    return exitCodes.cannotRun;
+  }
+}

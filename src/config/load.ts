@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import GithubSlugger from 'github-slugger';
+import { closest } from 'fastest-levenshtein';
+import { isRuleId, ruleIds } from '../diagnostics/catalogue.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { readYamlFields, validateFields } from '../load/frontmatter.js';
+import { CoursebookError } from '../load/errors.js';
+import type { CourseConfig } from '../model/course.js';
+import { courseConfigSchema } from '../model/schemas.js';
+
+/** The name of the course metadata file at the content root. */
+export const configFileName = 'course.yml';
+
+/**
+ * Reads and validates course.yml.
+ * Note: a course.yml that is missing, unreadable or not YAML stops the run (CoursebookError, exit 2);
+ * a setting with the wrong type is a `course-config` diagnostic and its default is used.
+ * @param root absolute path of the content root
+ */
+export async function loadConfig(root: string): Promise<{ config: CourseConfig; diagnostics: Diagnostic[] }> {
+  const file = path.join(root, configFileName);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new CoursebookError(`${root} has no ${configFileName}: is this a course folder? Create ${configFileName} with at least \`title: …\`.`, { cause });
+    }
+    throw new CoursebookError(`Could not read ${file}: ${(cause as Error).message}`, { cause });
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const yaml = readYamlFields(text, configFileName, 1, { syntax: 'course-config', schema: 'course-config' });
+  if (yaml.fields === undefined) {
+    const first = yaml.diagnostics[0];
+    const where = first ? `${configFileName}:${first.line}:${first.column}` : configFileName;
+    throw new CoursebookError(`Could not parse ${where} in ${root}: ${first?.message ?? 'not a YAML map'}`);
+  }
+  const checked = validateFields(courseConfigSchema, yaml, { file: configFileName, rule: 'course-config', start: { line: 1, column: 1 }, what: configFileName });
+  const diagnostics = checked.diagnostics;
+  const settings = courseConfigSchema.parse({ title: path.basename(root), ...checked.value });
+  const rules: CourseConfig['rules'] = {};
+  for (const [id, severity] of Object.entries(settings.rules)) {
+    if (isRuleId(id)) {
+      rules[id] = severity;
+      continue;
+    }
+    diagnostics.push(
+      diagnostic('course-config', configFileName, yaml.positions.rules, `Unknown rule \`${id}\` under \`rules\`. Did you mean \`${closest(id, ruleIds)}\`?`, { severity: 'warning' }),
+    );
+  }
+  const { author, ...rest } = settings;
+  const config: CourseConfig = {
+    ...rest,
+    rules,
+    authors: author === undefined ? [] : Array.isArray(author) ? author : [author],
+    identifier: settings.identifier ?? `urn:coursebook:${new GithubSlugger().slug(settings.title) || 'course'}`,
+  };
+  return { config, diagnostics };
+}

@@ -1,0 +1,34 @@
+/**
+ * Every rule Coursebook checks, with its permanent id and default severity.
+ * Ids never change: users search for them and set them in course.yml.
+ */
+export const ruleCatalogue = {
+  'file-unreadable': { severity: 'error', summary: 'A file or folder could not be read.' },
+  encoding: { severity: 'error', summary: 'A file is not valid UTF-8.' },
+  'frontmatter-syntax': { severity: 'error', summary: 'Frontmatter YAML does not parse.' },
+  'frontmatter-schema': { severity: 'error', summary: 'A frontmatter field is missing, mistyped or unknown.' },
+  'course-config': { severity: 'error', summary: 'course.yml has a missing, mistyped or unknown setting.' },
+  'section-number': { severity: 'error', summary: 'Section numbers are duplicated, out of order, not contiguous, or disagree with the folder prefix.' },
+  'lesson-number': { severity: 'error', summary: 'Lesson numbers are in the wrong section, duplicated, have gaps, or disagree with the file order.' },
+  'lesson-count': { severity: 'error', summary: "A section's declared lesson count differs from the lessons present." },
+  'unknown-group': { severity: 'error', summary: 'A lesson names a group its section does not declare, or a group is split.' },
+  'reading-time': { severity: 'warning', summary: "A lesson's declared minutes are off from its computed reading time." },
+  'reading-time-total': { severity: 'error', summary: "A section's declared reading time differs from the sum of its lessons." },
+  'broken-link': { severity: 'error', summary: 'A link points to a file or heading anchor that does not exist.' },
+  'missing-asset': { severity: 'error', summary: 'An image or file reference does not exist.' },
+  'asset-outside-content': { severity: 'error', summary: 'A reference resolves outside the content root.' },
+  'empty-lesson': { severity: 'error', summary: 'A lesson has no text.' },
+  'heading-structure': { severity: 'warning', summary: 'A heading level is skipped, or a lesson body has an h1.' },
+  'image-alt': { severity: 'warning', summary: 'An image has no alt text.' },
+} as const;
+
+/** A permanent rule id. */
+export type RuleId = keyof typeof ruleCatalogue;
+
+/** Every rule id, in catalogue order. */
+export const ruleIds = Object.keys(ruleCatalogue) as RuleId[];
+
+/** Whether a string is a known rule id. */
+export function isRuleId(value: string): value is RuleId {
+  return Object.hasOwn(ruleCatalogue, value);
+}

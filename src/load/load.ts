@@ -1,0 +1,225 @@
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
+import { CoursebookError } from './errors.js';
+import { parseLesson, parseSection } from './lesson.js';
+import { isInside, resolveReferences, type CourseFiles } from './references.js';
+import { readSource } from './source.js';
+
+/** The course as loaded, with every problem found while reading each file on its own. */
+export interface LoadResult {
+  course: Course;
+  diagnostics: Diagnostic[];
+}
+
+const positionPrefix = /^(\d+)-(.+)$/;
+const sectionFileName = 'section.md';
+const notLessons = new Set(['section.md', 'readme.md', 'index.md']);
+
+/** Splits an `NN-name` file or folder name into its position and its slug. */
+function splitPrefix(name: string): { position?: number; slug: string } {
+  const match = positionPrefix.exec(name);
+  return match ? { position: Number(match[1]), slug: match[2] ?? name } : { slug: name };
+}
+
+function byPosition(a: string, b: string): number {
+  const pa = splitPrefix(a).position ?? Number.MAX_SAFE_INTEGER;
+  const pb = splitPrefix(b).position ?? Number.MAX_SAFE_INTEGER;
+  return pa - pb || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+async function listFolder(absolute: string, relative: string, diagnostics: Diagnostic[]): Promise<Dirent[]> {
+  try {
+    return await readdir(absolute, { withFileTypes: true });
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    diagnostics.push(diagnostic('file-unreadable', relative || '.', undefined, `Could not list this folder (${reason}). Check its permissions.`));
+    return [];
+  }
+}
+
+/**
+ * Follows a symlinked entry and says what it is, refusing links that leave the content root.
+ * @returns 'file', 'dir', or undefined when it is outside, broken or a loop (reported)
+ */
+async function entryKind(entry: Dirent, absolute: string, relative: string, realRoot: string, diagnostics: Diagnostic[]): Promise<'file' | 'dir' | undefined> {
+  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : undefined;
+  try {
+    const real = await realpath(absolute);
+    if (!isInside(realRoot, real)) {
+      diagnostics.push(diagnostic('asset-outside-content', relative, undefined, 'This symlink points outside the content root; it is not read. Move the file inside the content folder.'));
+      return undefined;
+    }
+    const info = await stat(real);
+    return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    diagnostics.push(diagnostic('file-unreadable', relative, undefined, `This symlink cannot be followed (${reason}). Fix or remove it.`));
+    return undefined;
+  }
+}
+
+/**
+ * Loads a course: course.yml, every section folder and every lesson, each parsed exactly once.
+ * Problems in single files are returned as diagnostics; cross-file rules run later in `check`.
+ * @param contentDir the content root
+ * @throws CoursebookError when the folder or course.yml cannot be used at all
+ */
+export async function loadCourse(contentDir: string): Promise<LoadResult> {
+  const root = path.resolve(contentDir);
+  let info;
+  try {
+    info = await stat(root);
+  } catch (cause) {
+    throw new CoursebookError(`No such folder: ${contentDir}. Pass the folder that holds course.yml.`, { cause });
+  }
+  if (!info.isDirectory()) throw new CoursebookError(`${contentDir} is not a folder. Pass the folder that holds course.yml.`);
+  const realRoot = await realpath(root);
+  const { config, diagnostics } = await loadConfig(root);
+
+  const sectionDirs: { name: string; absolute: string }[] = [];
+  for (const entry of await listFolder(root, '', diagnostics)) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const absolute = path.join(root, entry.name);
+    const kind = entry.isSymbolicLink() || entry.isDirectory() ? await entryKind(entry, absolute, entry.name, realRoot, diagnostics) : undefined;
+    if (kind !== 'dir') continue;
+    const looksLikeSection = positionPrefix.test(entry.name);
+    const children = looksLikeSection ? [] : await listFolder(absolute, entry.name, diagnostics);
+    if (looksLikeSection || children.some((child) => child.name === sectionFileName)) sectionDirs.push({ name: entry.name, absolute });
+  }
+  sectionDirs.sort((a, b) => byPosition(a.name, b.name));
+
+  const files: CourseFiles = { root, realRoot, lessons: new Set(), sections: new Map() };
+  const sections: Section[] = [];
+  const pending: { lesson: Lesson; raw: ReturnType<typeof parseLesson>['rawReferences'] }[] = [];
+  for (const dir of sectionDirs) {
+    const loaded = await loadSection(dir.name, dir.absolute, config, realRoot, diagnostics);
+    sections.push(loaded.section);
+    pending.push(...loaded.pending);
+    files.sections.set(dir.name, loaded.section.path);
+    if (loaded.section.hasSectionFile) files.sections.set(loaded.section.path, loaded.section.path);
+    for (const lesson of loaded.section.lessons) files.lessons.add(lesson.path);
+  }
+  await Promise.all(
+    pending.map(async ({ lesson, raw }) => {
+      lesson.references = await resolveReferences(raw, lesson.path, files);
+    }),
+  );
+  return { course: { root, config, sections }, diagnostics };
+}
+
+async function loadSection(
+  name: string,
+  absolute: string,
+  config: CourseConfig,
+  realRoot: string,
+  diagnostics: Diagnostic[],
+): Promise<{ section: Section; pending: { lesson: Lesson; raw: ReturnType<typeof parseLesson>['rawReferences'] }[] }> {
+  const { position, slug } = splitPrefix(name);
+  const sectionPath = `${name}/${sectionFileName}`;
+  const entries = await listFolder(absolute, name, diagnostics);
+  const section: Section = {
+    number: position ?? 0,
+    slug,
+    dir: name,
+    path: sectionPath,
+    hasSectionFile: false,
+    frontmatterParsed: false,
+    title: slug,
+    summary: '',
+    groupTitles: [],
+    fieldPositions: {},
+    groups: [],
+    lessons: [],
+  };
+  if (position !== undefined) section.folderPosition = position;
+  const lessonNames: string[] = [];
+  for (const entry of entries) {
+    const lower = entry.name.toLowerCase();
+    if (!lower.endsWith('.md') || entry.name.startsWith('.')) continue;
+    const kind = await entryKind(entry, path.join(absolute, entry.name), `${name}/${entry.name}`, realRoot, diagnostics);
+    if (kind !== 'file') continue;
+    if (entry.name === sectionFileName) section.hasSectionFile = true;
+    else if (!notLessons.has(lower)) lessonNames.push(entry.name);
+  }
+  if (section.hasSectionFile) {
+    const source = await readSource(path.join(absolute, sectionFileName), sectionPath);
+    diagnostics.push(...source.diagnostics);
+    if (source.text !== undefined) {
+      const parsed = parseSection(source.text, sectionPath);
+      diagnostics.push(...parsed.diagnostics);
+      const fm = parsed.frontmatter;
+      Object.assign(section, {
+        number: fm.section ?? section.number,
+        title: fm.title ?? section.title,
+        summary: fm.summary ?? '',
+        groupTitles: fm.groups ?? [],
+        frontmatterParsed: parsed.fields !== undefined,
+        fieldPositions: parsed.positions,
+        file: parsed.file,
+        intro: parsed.tree,
+      });
+      if (fm.lessons !== undefined) section.declaredLessons = fm.lessons;
+      if (fm.readingTime !== undefined) section.declaredReadingTime = fm.readingTime;
+    }
+  } else {
+    diagnostics.push(diagnostic('frontmatter-schema', name, undefined, `Section folder has no ${sectionFileName}. Create ${sectionPath} with \`section\`, \`title\` and \`summary\`.`));
+  }
+
+  lessonNames.sort(byPosition);
+  const pending: { lesson: Lesson; raw: ReturnType<typeof parseLesson>['rawReferences'] }[] = [];
+  const sources = await Promise.all(lessonNames.map((file) => readSource(path.join(absolute, file), `${name}/${file}`)));
+  lessonNames.forEach((fileName, index) => {
+    const lessonPath = `${name}/${fileName}`;
+    const source = sources[index]!;
+    diagnostics.push(...source.diagnostics);
+    if (source.text === undefined) return;
+    const parsed = parseLesson(source.text, lessonPath, config.readingSpeed);
+    diagnostics.push(...parsed.diagnostics);
+    const prefix = splitPrefix(fileName.replace(/\.md$/i, ''));
+    // Without a valid `lesson` field (already reported), the number falls back to the file position.
+    const fallbackNumber = prefix.position ?? section.lessons.length + 1;
+    const [declaredSection, declaredNumber] = parsed.frontmatter.lesson?.split('.').map(Number) ?? [section.number, fallbackNumber];
+    const lesson: Lesson = {
+      id: parsed.frontmatter.lesson ?? `${section.number}.${fallbackNumber}`,
+      lessonNumber: declaredNumber ?? fallbackNumber,
+      declaredSection: declaredSection ?? section.number,
+      slug: prefix.slug,
+      path: lessonPath,
+      title: parsed.frontmatter.title ?? prefix.slug,
+      summary: parsed.frontmatter.summary ?? '',
+      minutes: parsed.frontmatter.minutes ?? parsed.computedMinutes,
+      computedMinutes: parsed.computedMinutes,
+      words: parsed.words,
+      headings: parsed.headings,
+      references: [],
+      fieldPositions: parsed.positions,
+      file: parsed.file,
+      tree: parsed.tree,
+    };
+    if (prefix.position !== undefined) lesson.filePosition = prefix.position;
+    if (parsed.frontmatter.group !== undefined) lesson.group = parsed.frontmatter.group;
+    section.lessons.push(lesson);
+    pending.push({ lesson, raw: parsed.rawReferences });
+  });
+  section.groups = groupLessons(section.groupTitles, section.lessons);
+  return { section, pending };
+}
+
+/**
+ * Puts lessons under their section's declared groups, in declared order; lessons whose group is
+ * not declared (or that have none) go to a trailing untitled group so nothing is lost.
+ */
+function groupLessons(titles: string[], lessons: Lesson[]): LessonGroup[] {
+  const groups: LessonGroup[] = titles.map((title) => ({ title, lessons: [] }));
+  const loose: Lesson[] = [];
+  for (const lesson of lessons) {
+    const group = groups.find((candidate) => candidate.title === lesson.group);
+    (group ? group.lessons : loose).push(lesson);
+  }
+  if (loose.length > 0) groups.push({ title: '', lessons: loose });
+  return groups.filter((group) => group.lessons.length > 0 || group.title !== '');
+}

@@ -1,0 +1,114 @@
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Root } from 'mdast';
+import { visit } from 'unist-util-visit';
+import type { LessonReference, ReferenceTarget } from '../model/course.js';
+
+/** A link or image as written, before it is resolved. */
+export interface RawReference {
+  type: 'link' | 'image';
+  url: string;
+  alt?: string;
+  position: { line: number; column: number };
+}
+
+/**
+ * Lists the links, images and link definitions of a Markdown tree.
+ * @param tree the lesson's mdast
+ */
+export function collectReferences(tree: Root): RawReference[] {
+  const found: RawReference[] = [];
+  visit(tree, (node) => {
+    if (node.type !== 'link' && node.type !== 'image' && node.type !== 'definition') return;
+    const position = { line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 };
+    const type = node.type === 'image' ? 'image' : 'link';
+    const reference: RawReference = { type, url: node.url, position };
+    if (node.type === 'image') reference.alt = node.alt ?? '';
+    found.push(reference);
+  });
+  return found;
+}
+
+/** What the loader knows about the course's files, to resolve references without more I/O per link. */
+export interface CourseFiles {
+  /** Absolute content root, as given. */
+  root: string;
+  /** The content root with symlinks resolved. */
+  realRoot: string;
+  /** Lesson paths relative to the root. */
+  lessons: Set<string>;
+  /** section.md paths, and section folder paths, relative to the root. */
+  sections: Map<string, string>;
+}
+
+const schemePattern = /^[a-z][a-z0-9+.-]*:/i;
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** Whether `child` is `parent` or inside it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Resolves one reference from a lesson: external, in-page anchor, another lesson, a section,
+ * an asset, a missing file, or a path outside the content root (which is never read).
+ * Note: symlinks are followed before the inside/outside decision, so a link that escapes the
+ * content root through a symlink counts as outside.
+ * @param url the URL as written
+ * @param fromFile the referring file, relative to the root
+ * @param files what the loader knows of the course's files
+ */
+export async function resolveReference(url: string, fromFile: string, files: CourseFiles): Promise<ReferenceTarget> {
+  const trimmed = url.trim();
+  if (schemePattern.test(trimmed) || trimmed.startsWith('//')) return { kind: 'external', url: trimmed };
+  if (trimmed.startsWith('#')) return { kind: 'anchor', fragment: safeDecode(trimmed.slice(1)) };
+  const hashAt = trimmed.indexOf('#');
+  const rawPath = (hashAt === -1 ? trimmed : trimmed.slice(0, hashAt)).split('?')[0] ?? '';
+  const fragment = hashAt === -1 ? undefined : safeDecode(trimmed.slice(hashAt + 1));
+  const decoded = safeDecode(rawPath);
+  const base = decoded.startsWith('/') ? files.root : path.dirname(path.join(files.root, fromFile));
+  const absolute = path.resolve(base, decoded.replace(/^\/+/, ''));
+  const relative = toPosix(path.relative(files.root, absolute));
+  if (!isInside(files.root, absolute)) return { kind: 'outside', path: decoded };
+  const withFragment = <T extends object>(target: T): T & { fragment?: string } => (fragment === undefined ? target : { ...target, fragment });
+  if (files.lessons.has(relative)) return withFragment({ kind: 'lesson', path: relative });
+  const section = files.sections.get(relative.replace(/\/$/, ''));
+  if (section) return withFragment({ kind: 'section', path: section });
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch {
+    return withFragment({ kind: 'missing', path: relative });
+  }
+  if (!isInside(files.realRoot, real)) return { kind: 'outside', path: decoded };
+  try {
+    if (!(await stat(real)).isFile()) return withFragment({ kind: 'missing', path: relative });
+  } catch {
+    return withFragment({ kind: 'missing', path: relative });
+  }
+  return { kind: 'asset', path: relative, absolute: real };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Resolves every reference of a lesson.
+ * @param raw the references as written
+ * @param fromFile the lesson's path relative to the root
+ * @param files what the loader knows of the course's files
+ */
+export async function resolveReferences(raw: RawReference[], fromFile: string, files: CourseFiles): Promise<LessonReference[]> {
+  return Promise.all(
+    raw.map(async (reference) => ({ ...reference, target: await resolveReference(reference.url, fromFile, files) })),
+  );
+}

@@ -1,0 +1,116 @@
+import type { Root } from 'mdast';
+import type { VFile } from 'vfile';
+import type { CourseSettings } from './schemas.js';
+
+/** A 1-based line and column in a source file. */
+export interface Point {
+  line: number;
+  column: number;
+}
+
+/** The course's settings after defaults and derivations: what every stage reads. */
+export interface CourseConfig extends Omit<CourseSettings, 'author'> {
+  /** Authors in order; empty when course.yml names none. */
+  authors: string[];
+  /** Stable identifier: course.yml's, or `urn:coursebook:<slug of title>`. */
+  identifier: string;
+}
+
+/** A heading of a lesson body, with the anchor id every output gives it. */
+export interface LessonHeading {
+  depth: number;
+  text: string;
+  id: string;
+  position: Point;
+}
+
+/** What a link or image in a lesson points at, resolved once by the loader. */
+export type ReferenceTarget =
+  | { kind: 'external'; url: string }
+  | { kind: 'anchor'; fragment: string }
+  | { kind: 'lesson'; path: string; fragment?: string }
+  | { kind: 'section'; path: string; fragment?: string }
+  | { kind: 'asset'; path: string; absolute: string }
+  | { kind: 'missing'; path: string; fragment?: string }
+  | { kind: 'outside'; path: string };
+
+/** A link or image found in a lesson, with where it is written and what it resolves to. */
+export interface LessonReference {
+  type: 'link' | 'image';
+  url: string;
+  position: Point;
+  target: ReferenceTarget;
+  /** Alt text, for images. */
+  alt?: string;
+}
+
+/** One lesson: its frontmatter, its source file and its Markdown tree, parsed exactly once. */
+export interface Lesson {
+  /** "4.1": section number and position, as the frontmatter declares it (or as the file implies). */
+  id: string;
+  /** Position within the section, 1-based, from the declared number. */
+  lessonNumber: number;
+  /** The section number part of the declared lesson number. */
+  declaredSection: number;
+  /** File name without the NN- prefix and extension, e.g. "distributed-consensus". */
+  slug: string;
+  /** Path relative to the content root, with forward slashes. */
+  path: string;
+  /** The NN- position prefix of the file name, if it has one. */
+  filePosition?: number;
+  title: string;
+  summary: string;
+  group?: string;
+  /** Declared reading time in minutes (falls back to the computed one when not declared). */
+  minutes: number;
+  /** Reading time computed from the text at the course's reading speed. */
+  computedMinutes: number;
+  words: number;
+  headings: LessonHeading[];
+  references: LessonReference[];
+  /** Where each frontmatter field is written, for diagnostics. */
+  fieldPositions: Record<string, Point>;
+  file: VFile;
+  tree: Root;
+}
+
+/** A lesson group of a section, in the order section.md declares. */
+export interface LessonGroup {
+  title: string;
+  lessons: Lesson[];
+}
+
+/** One section: its frontmatter, optional intro text and its lessons in file order. */
+export interface Section {
+  number: number;
+  /** Folder name without the NN- prefix. */
+  slug: string;
+  /** Folder path relative to the content root. */
+  dir: string;
+  /** The NN- prefix of the folder name, if it has one. */
+  folderPosition?: number;
+  /** Path of section.md relative to the content root (it may be missing, see `hasSectionFile`). */
+  path: string;
+  hasSectionFile: boolean;
+  /** Whether section.md's frontmatter parsed as a YAML map (rules that need its fields skip it otherwise). */
+  frontmatterParsed: boolean;
+  title: string;
+  summary: string;
+  groupTitles: string[];
+  declaredLessons?: number;
+  declaredReadingTime?: string;
+  fieldPositions: Record<string, Point>;
+  /** Lessons grouped as declared; lessons without a declared group sit in an untitled group. */
+  groups: LessonGroup[];
+  lessons: Lesson[];
+  file?: VFile;
+  intro?: Root;
+}
+
+/** The whole course: what `check` and every writer read. */
+export interface Course {
+  /** Absolute path of the content root. */
+  root: string;
+  config: CourseConfig;
+  sections: Section[];
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Rule severities a course may set in course.yml. */
+export const severitySetting = z.enum(['error', 'warning', 'off']);
+
+/** Paper sizes the PDF writer knows. */
+export const paperSize = z.enum(['a4', 'letter']);
+
+/**
+ * course.yml, the course's metadata and build settings.
+ * Note: `identifier` is derived from the title when absent (see config/load.ts), never random.
+ */
+export const courseConfigSchema = z.object({
+  title: z.string().trim().min(1),
+  subtitle: z.string().optional(),
+  author: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 tag such as en or pt-BR').default('en'),
+  identifier: z.string().min(1).optional(),
+  description: z.string().optional(),
+  readingSpeed: z.number().int().min(50).max(1000).default(238),
+  readingTimeTolerance: z.number().min(0).max(1).default(0.2),
+  baseUrl: z.url().optional(),
+  templates: z.string().optional(),
+  paper: paperSize.default('a4'),
+  cover: z.string().optional(),
+  allowScripts: z.boolean().default(false),
+  cache: z.string().optional(),
+  rules: z.record(z.string(), severitySetting).default({}),
+});
+
+/** section.md frontmatter. `lessons` and `readingTime` are declared totals that `check` verifies. */
+export const sectionFrontmatterSchema = z.object({
+  section: z.number().int().min(0),
+  title: z.string().trim().min(1),
+  summary: z.string().trim().min(1),
+  groups: z.array(z.string().trim().min(1)).default([]),
+  lessons: z.number().int().min(0).optional(),
+  readingTime: z.string().trim().min(1).optional(),
+});
+
+/**
+ * A lesson's frontmatter.
+ * Note: `lesson` arrives as a string even when written unquoted: the loader reads the raw YAML
+ * source of that scalar, so `lesson: 4.10` is "4.10", not the float 4.1.
+ */
+export const lessonFrontmatterSchema = z.object({
+  lesson: z.string().regex(/^\d+\.\d+$/, 'must be a section and lesson number such as "4.1"'),
+  title: z.string().trim().min(1),
+  summary: z.string().trim().min(1),
+  minutes: z.number().int().min(1),
+  group: z.string().trim().min(1).optional(),
+});
+
+export type CourseConfigInput = z.input<typeof courseConfigSchema>;
+export type CourseSettings = z.output<typeof courseConfigSchema>;
+export type SectionFrontmatter = z.output<typeof sectionFrontmatterSchema>;
+export type LessonFrontmatter = z.output<typeof lessonFrontmatterSchema>;
+export type SeveritySetting = z.output<typeof severitySetting>;

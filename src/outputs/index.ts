@@ -1,0 +1,11 @@
+import type { Writer } from './writer.js';
+
+/**
+ * The table of output formats, in build order. Adding a format is adding a module and a row.
+ */
+export const writers: Writer[] = [];
+
+/** Looks a writer up by its `--format` name. */
+export function findWriter(name: string): Writer | undefined {
+  return writers.find((writer) => writer.name === name);
+}

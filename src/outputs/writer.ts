@@ -1,0 +1,23 @@
+import type { Course } from '../model/course.js';
+
+/** What every writer gets: the checked course and the folder it writes into. */
+export interface PublishContext {
+  course: Course;
+  /** A fresh staging folder; the pipeline swaps it into place only when every writer succeeded. */
+  outDir: string;
+  /** Formats being built in this run, so a writer can link to the others' files (PDF and EPUB downloads). */
+  formats: readonly string[];
+  /** Build date, from SOURCE_DATE_EPOCH or the newest content change. */
+  buildDate: Date;
+  /** Progress and log lines. */
+  log: (line: string) => void;
+}
+
+/** One output format. */
+export interface Writer {
+  /** The format's name as `--format` takes it. */
+  name: string;
+  /** A one-line description, for `--help` and the README. */
+  description: string;
+  publish(context: PublishContext): Promise<void>;
+}

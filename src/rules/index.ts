@@ -1,0 +1,53 @@
+import { ruleCatalogue } from '../diagnostics/catalogue.js';
+import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Course } from '../model/course.js';
+import { emptyLessonRule } from './empty-lesson.js';
+import { headingStructureRule } from './heading-structure.js';
+import { imageAltRule } from './image-alt.js';
+import { lessonCountRule } from './lesson-count.js';
+import { lessonNumberRule } from './lesson-number.js';
+import { readingTimeTotalRule } from './reading-time-total.js';
+import { readingTimeRule } from './reading-time.js';
+import { referencesRule } from './references.js';
+import type { Rule } from './rule.js';
+import { sectionNumberRule } from './section-number.js';
+import { unknownGroupRule } from './unknown-group.js';
+
+/** Every cross-file rule, run in this order once the whole course is loaded. */
+export const rules: Rule[] = [
+  sectionNumberRule,
+  lessonNumberRule,
+  lessonCountRule,
+  unknownGroupRule,
+  readingTimeRule,
+  readingTimeTotalRule,
+  referencesRule,
+  emptyLessonRule,
+  headingStructureRule,
+  imageAltRule,
+];
+
+/**
+ * Runs the cross-file rules and applies course.yml's severities to every diagnostic.
+ * @param course the loaded course
+ * @param loadDiagnostics what the loader found in single files
+ * @returns every diagnostic, sorted by file and position, with `off` rules removed
+ */
+export function checkCourse(course: Course, loadDiagnostics: Diagnostic[] = []): Diagnostic[] {
+  const found = [...loadDiagnostics];
+  for (const rule of rules) {
+    if (rule.ids.every((id) => course.config.rules[id] === 'off')) continue;
+    found.push(...rule.check(course));
+  }
+  const configured: Diagnostic[] = [];
+  for (const d of found) {
+    const setting = course.config.rules[d.rule];
+    if (setting === 'off') continue;
+    // A configured severity overrides the rule's; unset rules keep each diagnostic's own severity.
+    configured.push(setting ? { ...d, severity: setting } : d);
+  }
+  return sortDiagnostics(configured);
+}
+
+/** The default severity of every rule, for documentation and `--list-rules`. */
+export const ruleDefaults = Object.entries(ruleCatalogue).map(([id, entry]) => ({ id, ...entry }));
