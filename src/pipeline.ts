@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { countBySeverity, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CoursebookError } from './load/errors.js';
@@ -6,7 +6,8 @@ import { loadCourse } from './load/load.js';
 import type { Course } from './model/course.js';
 import { findWriter, writers } from './outputs/index.js';
 import { commitStaging, createStaging, validateOutDir } from './outputs/out-dir.js';
-import { rm } from 'node:fs/promises';
+import { browserSession } from './browser/chromium.js';
+import { createRenderer } from './render/renderer.js';
 import { checkCourse } from './rules/index.js';
 
 /** The result of `check`: the course and every diagnostic, sorted. */
@@ -88,13 +89,17 @@ export async function build(contentDir: string, options: BuildOptions): Promise<
   if (countBySeverity(checked.diagnostics).errors > 0) return { ...checked, published: false, outDir, formats };
   const log = options.log ?? (() => {});
   const staging = await createStaging(outDir);
+  const browser = browserSession();
   try {
     const date = await buildDate(checked.course);
+    const render = await createRenderer(checked.course);
     for (const writer of selected) {
-      await writer.publish({ course: checked.course, outDir: staging, formats, buildDate: date, log });
+      await writer.publish({ course: checked.course, outDir: staging, formats, buildDate: date, render, browser, log });
     }
+    await browser.close();
     await commitStaging(staging, outDir);
   } catch (error) {
+    await browser.close();
     await rm(staging, { recursive: true, force: true });
     throw error;
   }

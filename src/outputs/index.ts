@@ -1,9 +1,10 @@
+import { htmlWriter } from './html.js';
 import type { Writer } from './writer.js';
 
 /**
  * The table of output formats, in build order. Adding a format is adding a module and a row.
  */
-export const writers: Writer[] = [];
+export const writers: Writer[] = [htmlWriter];
 
 /** Looks a writer up by its `--format` name. */
 export function findWriter(name: string): Writer | undefined {

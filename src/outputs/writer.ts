@@ -1,4 +1,6 @@
 import type { Course } from '../model/course.js';
+import type { BrowserSession } from '../browser/chromium.js';
+import type { CourseRenderer } from '../render/renderer.js';
 
 /** What every writer gets: the checked course and the folder it writes into. */
 export interface PublishContext {
@@ -9,6 +11,10 @@ export interface PublishContext {
   formats: readonly string[];
   /** Build date, from SOURCE_DATE_EPOCH or the newest content change. */
   buildDate: Date;
+  /** Lesson bodies, rendered once per build and shared by every writer. */
+  render: CourseRenderer;
+  /** One Chromium per build, started on first use (PDF printing, covers, diagrams) and closed by the pipeline. */
+  browser: BrowserSession;
   /** Progress and log lines. */
   log: (line: string) => void;
 }

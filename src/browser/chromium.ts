@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import { CoursebookError } from '../load/errors.js';
+
+/** Flags that keep Chromium quiet, local and headless on CI machines and laptops alike. */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-extensions',
+  '--disable-default-apps',
+  '--mute-audio',
+  '--font-render-hinting=none',
+];
+
+const systemPaths: Record<string, string[]> = {
+  linux: ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome', '/snap/bin/chromium'],
+  darwin: ['/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium'],
+  win32: [
+    path.join(process.env.PROGRAMFILES ?? 'C:\\Program Files', 'Google', 'Chrome', 'Application', 'chrome.exe'),
+    path.join(process.env['PROGRAMFILES(X86)'] ?? 'C:\\Program Files (x86)', 'Google', 'Chrome', 'Application', 'chrome.exe'),
+    path.join(process.env.LOCALAPPDATA ?? '', 'Google', 'Chrome', 'Application', 'chrome.exe'),
+  ],
+};
+
+/**
+ * Finds a Chromium to drive: COURSEBOOK_CHROMIUM, then PUPPETEER_EXECUTABLE_PATH, then the usual
+ * system locations, then a browser puppeteer downloaded itself.
+ * @throws CoursebookError saying how to get one when none is found
+ */
+export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  for (const variable of ['COURSEBOOK_CHROMIUM', 'PUPPETEER_EXECUTABLE_PATH']) {
+    const value = env[variable];
+    if (!value) continue;
+    if (existsSync(value)) return value;
+    throw new CoursebookError(`${variable} is set to ${value}, but no such file exists. Point it at a Chromium or Chrome executable.`);
+  }
+  for (const candidate of systemPaths[process.platform] ?? []) if (existsSync(candidate)) return candidate;
+  try {
+    const puppeteer = (await import('puppeteer')).default;
+    const downloaded = puppeteer.executablePath();
+    if (downloaded && existsSync(downloaded)) return downloaded;
+  } catch {
+    // puppeteer knows of no browser of its own: fall through to the advice below.
+  }
+  throw new CoursebookError(
+    'No Chromium found; PDFs, diagrams and ebook covers are printed with one. Either set COURSEBOOK_CHROMIUM=/path/to/chrome, ' +
+      'install Chromium (Debian/Ubuntu: sudo apt-get install chromium), or let puppeteer download its own (npx puppeteer browsers install chrome).',
+  );
+}
+
+/** A browser started on first use and closed once, however the build ends. */
+export interface BrowserSession {
+  /** Starts the browser if needed and returns it. */
+  get(): Promise<Browser>;
+  /** Whether a browser was started. */
+  readonly started: boolean;
+  /** Closes the browser and removes its profile folder; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const openSessions = new Set<BrowserSession>();
+let signalsHooked = false;
+
+/** On Ctrl-C or SIGTERM, close every open browser before exiting, so no Chromium outlives us. */
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([...openSessions].map((session) => session.close())).then(() => {
+        process.kill(process.pid, signal);
+      });
+    });
+  }
+}
+
+/**
+ * Creates a lazily started browser session: nothing runs until `get()` is first called, so a
+ * build that needs no browser never starts one.
+ */
+export function browserSession(): BrowserSession {
+  let browser: Promise<Browser> | undefined;
+  let profile: string | undefined;
+  const session: BrowserSession = {
+    get started() {
+      return browser !== undefined;
+    },
+    async get() {
+      browser ??= (async () => {
+        hookSignals();
+        openSessions.add(session);
+        const executablePath = await findChromium();
+        profile = await mkdtemp(path.join(os.tmpdir(), 'coursebook-chromium-'));
+        const puppeteer = (await import('puppeteer')).default;
+        try {
+          return await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs, userDataDir: profile, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+        } catch (cause) {
+          throw new CoursebookError(`Could not start Chromium at ${executablePath}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+        }
+      })();
+      return browser;
+    },
+    async close() {
+      openSessions.delete(session);
+      const pending = browser;
+      browser = undefined;
+      if (pending) {
+        try {
+          await (await pending).close();
+        } catch {
+          // A browser that failed to start or already died has nothing left to close.
+        }
+      }
+      if (profile) await rm(profile, { recursive: true, force: true });
+      profile = undefined;
+    },
+  };
+  return session;
+}

@@ -1,0 +1,40 @@
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Writes one output file, creating its folder.
+ * @param outDir the output (staging) root
+ * @param relative the file's path under it, with forward slashes
+ * @param content the bytes or text
+ */
+export async function writeOutput(outDir: string, relative: string, content: string | Uint8Array): Promise<void> {
+  const target = path.join(outDir, ...relative.split('/'));
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, content);
+}
+
+/**
+ * Copies one file into the output, creating its folder.
+ * @param source absolute source path
+ * @param outDir the output (staging) root
+ * @param relative the destination under it
+ */
+export async function copyOutput(source: string, outDir: string, relative: string): Promise<void> {
+  const target = path.join(outDir, ...relative.split('/'));
+  await mkdir(path.dirname(target), { recursive: true });
+  await copyFile(source, target);
+}
+
+/** Lists the files under a folder, recursively, as paths relative to it (sorted, forward slashes). */
+export async function listFiles(folder: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true, recursive: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+}

@@ -1,0 +1,106 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { toHtml } from 'hast-util-to-html';
+import MiniSearch from 'minisearch';
+import type { Course, Lesson } from '../model/course.js';
+import { bodyText } from '../render/lesson-body.js';
+import { rewriteLinks } from '../render/links.js';
+import { outputPaths } from '../render/paths.js';
+import { siteLinkPolicy } from '../render/site-links.js';
+import { createTemplateEnvironment, renderTemplate, templateFolders } from '../render/templates.js';
+import { courseView, type DownloadView, type LessonView } from '../render/view.js';
+import { copyOutput, listFiles, writeOutput } from './files.js';
+import type { PublishContext, Writer } from './writer.js';
+
+const require = createRequire(import.meta.url);
+
+/** The relative prefix from a page to the site root ("" or "../"). */
+const rootOf = (page: string): string => '../'.repeat(page.split('/').length - 1);
+
+/** Downloads the site offers, for the formats built in this run. */
+function siteDownloads(context: PublishContext): { section(section: Course['sections'][number]): DownloadView[]; course: DownloadView[] } {
+  const { course, formats } = context;
+  const make = (pdf: string, epub: string): DownloadView[] => [
+    ...(formats.includes('pdf') ? [{ kind: 'pdf' as const, label: 'Download PDF', href: pdf }] : []),
+    ...(formats.includes('epub') ? [{ kind: 'epub' as const, label: 'Download EPUB', href: epub }] : []),
+  ];
+  return {
+    section: (section) => make(outputPaths.sectionPdf(section), outputPaths.sectionEpub(section)),
+    course: make(outputPaths.coursePdf(course), outputPaths.courseEpub(course)),
+  };
+}
+
+/** Every asset file the lessons reference (images and file links), inside the content root. */
+export function referencedAssets(course: Course): Map<string, string> {
+  const assets = new Map<string, string>();
+  for (const section of course.sections) {
+    for (const lesson of section.lessons) {
+      for (const reference of lesson.references) {
+        if (reference.target.kind === 'asset') assets.set(reference.target.path, reference.target.absolute);
+      }
+    }
+  }
+  return new Map([...assets].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Builds the offline search index: MiniSearch, prebuilt, shipped as a script so it works from file://. */
+function searchIndexScript(lessons: { view: LessonView; text: string }[]): string {
+  const options = { fields: ['title', 'headings', 'text'], storeFields: [] as string[], idField: 'id' };
+  const index = new MiniSearch(options);
+  index.addAll(lessons.map(({ view, text }) => ({ id: view.id, title: `${view.id} ${view.title}`, headings: view.headings.map((h) => h.text).join(' '), text })));
+  const docs = Object.fromEntries(lessons.map(({ view }) => [view.id, { lesson: view.id, title: view.title, href: view.href }]));
+  return `window.COURSEBOOK_SEARCH = ${JSON.stringify({ options, index: index.toJSON(), docs })};\n`;
+}
+
+/**
+ * The HTML site: a home page, a page per section and per lesson, the course's assets, the
+ * stylesheet and an offline search index. Every link is relative, so the site works from
+ * file:// and under any sub-path, and reading needs no JavaScript.
+ */
+export const htmlWriter: Writer = {
+  name: 'html',
+  description: 'a static website with offline search',
+  async publish(context) {
+    const { course, outDir, render } = context;
+    const env = createTemplateEnvironment(course);
+    const view = courseView(course, { home: outputPaths.home, section: outputPaths.section, lesson: outputPaths.lesson }, siteDownloads(context));
+    const base = { course: view };
+    await writeOutput(outDir, outputPaths.home, renderTemplate(env, 'site/home.njk', { ...base, root: '' }));
+
+    const lessons: { lesson: Lesson; view: LessonView }[] = course.sections.flatMap((section, s) => section.lessons.map((lesson, l) => ({ lesson, view: view.sections[s]!.lessons[l]! })));
+    const searchable: { view: LessonView; text: string }[] = [];
+    for (const [s, section] of course.sections.entries()) {
+      const sectionView = view.sections[s]!;
+      const page = outputPaths.section(section);
+      const intro = render.intro(section.intro);
+      const introHtml = intro ? toHtml(intro) : '';
+      await writeOutput(outDir, page, renderTemplate(env, 'site/section.njk', { ...base, root: rootOf(page), section: sectionView, introHtml }));
+    }
+    for (const [index, { lesson, view: lessonView }] of lessons.entries()) {
+      const page = outputPaths.lesson(lesson);
+      const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, page));
+      const sectionView = view.sections.find((candidate) => candidate.number === lessonView.sectionNumber)!;
+      const html = renderTemplate(env, 'site/lesson.njk', {
+        ...base,
+        root: rootOf(page),
+        section: sectionView,
+        lesson: lessonView,
+        bodyHtml: toHtml(body),
+        previous: lessons[index - 1]?.view,
+        next: lessons[index + 1]?.view,
+      });
+      await writeOutput(outDir, page, html);
+      searchable.push({ view: lessonView, text: bodyText(body) });
+    }
+    context.log(`html: ${lessons.length + course.sections.length + 1} pages`);
+
+    for (const [relative, absolute] of referencedAssets(course)) await copyOutput(absolute, outDir, outputPaths.asset(relative));
+    for (const folder of [...templateFolders(course)].reverse()) {
+      for (const file of await listFiles(path.join(folder, 'assets'))) await copyOutput(path.join(folder, 'assets', file), outDir, `${outputPaths.siteAssets}/${file}`);
+    }
+    // The UMD build is not in minisearch's exports map; it sits beside the CommonJS entry.
+    const minisearchUmd = path.join(path.dirname(require.resolve('minisearch')), '..', 'umd', 'index.js');
+    await copyOutput(minisearchUmd, outDir, `${outputPaths.siteAssets}/minisearch.js`);
+    await writeOutput(outDir, outputPaths.searchIndex, searchIndexScript(searchable));
+  },
+};

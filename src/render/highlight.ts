@@ -1,0 +1,48 @@
+import type { Element } from 'hast';
+import { bundledLanguages, createHighlighter, type BundledLanguage, type Highlighter } from 'shiki';
+
+/** The two themes every code block carries: light by default, dark through CSS variables. */
+export const codeThemes = { light: 'github-light', dark: 'github-dark' } as const;
+
+let highlighter: Promise<Highlighter> | undefined;
+const loaded = new Set<string>();
+
+/** Languages shiki knows under a name or alias. */
+export function isKnownLanguage(lang: string): lang is BundledLanguage {
+  return Object.hasOwn(bundledLanguages, lang);
+}
+
+/**
+ * Prepares the highlighter with every language a build needs, so highlighting itself is synchronous.
+ * Note: the highlighter is created once per process and shared by every writer.
+ * @param languages language names used by code blocks (unknown ones are ignored)
+ */
+export async function prepareHighlighter(languages: Iterable<string>): Promise<Highlighter> {
+  highlighter ??= createHighlighter({ themes: [codeThemes.light, codeThemes.dark], langs: [] });
+  const instance = await highlighter;
+  const missing = [...new Set(languages)].filter((lang) => isKnownLanguage(lang) && !loaded.has(lang));
+  if (missing.length > 0) {
+    await instance.loadLanguage(...(missing as BundledLanguage[]));
+    for (const lang of missing) loaded.add(lang);
+  }
+  return instance;
+}
+
+/**
+ * Highlights a code block into a `<pre>` element with inline light colours and `--shiki-dark` variables.
+ * @param instance a prepared highlighter
+ * @param code the source
+ * @param lang the fence's language; unknown languages are rendered as plain text
+ */
+export function highlightCode(instance: Highlighter, code: string, lang: string | undefined): Element {
+  const language = lang && loaded.has(lang) ? lang : 'text';
+  const root = instance.codeToHast(code.replace(/\n$/, ''), {
+    lang: language,
+    themes: codeThemes,
+    defaultColor: 'light',
+  });
+  const pre = root.children.find((node): node is Element => node.type === 'element');
+  if (!pre) throw new Error(`Shiki returned no <pre> for a ${language} block`);
+  pre.properties.dataLanguage = lang ?? 'text';
+  return pre;
+}

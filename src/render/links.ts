@@ -1,0 +1,91 @@
+import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import { visit } from 'unist-util-visit';
+import type { Lesson, ReferenceTarget } from '../model/course.js';
+
+/** How a medium addresses the things a lesson links to. `null` turns a link into plain text. */
+export interface LinkPolicy {
+  lesson(targetPath: string, fragment: string | undefined): string | null;
+  section(sectionPath: string, fragment: string | undefined): string | null;
+  /** An in-page anchor of the lesson being rendered. */
+  anchor(fragment: string): string;
+  asset(assetPath: string): string | null;
+  external(url: string): string | null;
+}
+
+const unsafeScheme = /^\s*(javascript|vbscript|data):/i;
+
+/** Targets of a lesson's references by URL as written (the same URL in one file resolves the same way). */
+function targetsByUrl(lesson: Lesson): Map<string, ReferenceTarget> {
+  return new Map(lesson.references.map((reference) => [reference.url, reference.target]));
+}
+
+function hrefFor(target: ReferenceTarget | undefined, url: string, policy: LinkPolicy): string | null {
+  if (!target) return unsafeScheme.test(url) ? null : url;
+  switch (target.kind) {
+    case 'external':
+      return unsafeScheme.test(target.url) ? null : policy.external(target.url);
+    case 'anchor':
+      return policy.anchor(target.fragment);
+    case 'lesson':
+      return policy.lesson(target.path, target.fragment);
+    case 'section':
+      return policy.section(target.path, target.fragment);
+    case 'asset':
+      return policy.asset(target.path);
+    default:
+      return null;
+  }
+}
+
+/**
+ * Rewrites a lesson body's links and image sources for one medium, in place: lesson source paths
+ * become page (or chapter) addresses, assets their published paths. Links a medium cannot serve
+ * become plain text; `javascript:`, `vbscript:` and `data:` links never survive.
+ * @param body a clone of the lesson's neutral body
+ * @param lesson the lesson, whose resolved references say what each URL is
+ * @param policy the medium's addressing
+ */
+export function rewriteLinks(body: HastRoot, lesson: Lesson, policy: LinkPolicy): HastRoot {
+  const targets = targetsByUrl(lesson);
+  visit(body, 'element', (node: Element, index, parent) => {
+    if (node.tagName === 'a' && typeof node.properties.href === 'string') {
+      const href = node.properties.href;
+      if (href.startsWith('#user-content-')) return;
+      const rewritten = hrefFor(targets.get(href), href, policy);
+      if (rewritten === null && parent && index !== undefined) {
+        const span: Element = { type: 'element', tagName: 'span', properties: { className: ['unlinked'] }, children: node.children as ElementContent[] };
+        parent.children[index] = span;
+        return;
+      }
+      node.properties.href = rewritten ?? href;
+      if (targets.get(href)?.kind === 'external') node.properties.rel = ['noopener'];
+    }
+    if (node.tagName === 'img' && typeof node.properties.src === 'string') {
+      const src = node.properties.src;
+      const target = targets.get(src);
+      const rewritten = target?.kind === 'asset' ? policy.asset(target.path) : hrefFor(target, src, policy);
+      if (rewritten === null) delete node.properties.src;
+      else node.properties.src = rewritten;
+    }
+  });
+  return body;
+}
+
+/**
+ * A relative URL from one published file to another, both given relative to the output root.
+ * @param from the file that links
+ * @param to the file linked to
+ */
+export function relativeUrl(from: string, to: string): string {
+  const fromParts = from.split('/').slice(0, -1);
+  const toParts = to.split('/');
+  let shared = 0;
+  while (shared < fromParts.length && shared < toParts.length - 1 && fromParts[shared] === toParts[shared]) shared++;
+  const up = fromParts.length - shared;
+  return [...Array<string>(up).fill('..'), ...toParts.slice(shared)].map(encodeURIComponentPath).join('/');
+}
+
+/** Encodes one path segment for a URL, keeping the characters that are safe in paths. */
+function encodeURIComponentPath(segment: string): string {
+  return segment === '..' ? segment : encodeURIComponent(segment).replace(/%40/g, '@');
+}

@@ -1,0 +1,56 @@
+import type { Element, Root as HastRoot } from 'hast';
+import type { Root as MdastRoot } from 'mdast';
+import type { Highlighter } from 'shiki';
+import { visit } from 'unist-util-visit';
+import type { Course, Lesson } from '../model/course.js';
+import { prepareHighlighter } from './highlight.js';
+import { lessonBodyHast, type DiagramBlock } from './lesson-body.js';
+
+/** Renders each lesson body once per build and hands every writer the same tree. */
+export interface CourseRenderer {
+  /** The lesson's medium-neutral body. Shared: clone it (structuredClone) before changing it. */
+  body(lesson: Lesson): HastRoot;
+  /** A section introduction's body, if section.md has text. */
+  intro(tree: MdastRoot | undefined): HastRoot | undefined;
+  highlighter: Highlighter;
+}
+
+/** Code-block languages used anywhere in the course. */
+function languagesOf(course: Course): Set<string> {
+  const languages = new Set<string>(['text']);
+  const trees = course.sections.flatMap((section) => [section.intro, ...section.lessons.map((lesson) => lesson.tree)]);
+  for (const tree of trees) {
+    if (!tree) continue;
+    visit(tree, 'code', (node) => {
+      if (node.lang) languages.add(node.lang);
+    });
+  }
+  return languages;
+}
+
+/**
+ * Prepares rendering for a build: the highlighter with every language the course uses, and a
+ * cache of lesson bodies.
+ * @param course the checked course
+ * @param renderDiagram turns a mermaid block into an SVG figure, when diagrams are rendered
+ */
+export async function createRenderer(course: Course, renderDiagram?: (block: DiagramBlock) => Element | undefined): Promise<CourseRenderer> {
+  const highlighter = await prepareHighlighter(languagesOf(course));
+  const options = { highlighter, allowScripts: course.config.allowScripts, ...(renderDiagram ? { renderDiagram } : {}) };
+  const bodies = new Map<Lesson, HastRoot>();
+  return {
+    highlighter,
+    body(lesson) {
+      let body = bodies.get(lesson);
+      if (!body) {
+        body = lessonBodyHast(lesson.tree, options);
+        bodies.set(lesson, body);
+      }
+      return body;
+    },
+    intro(tree) {
+      if (!tree || tree.children.every((node) => node.type === 'yaml')) return undefined;
+      return lessonBodyHast(tree, options);
+    },
+  };
+}

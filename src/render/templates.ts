@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import nunjucks from 'nunjucks';
+import { CoursebookError } from '../load/errors.js';
+import { isInside } from '../load/references.js';
+import type { Course } from '../model/course.js';
+
+/** The built-in templates folder shipped with Coursebook. */
+export const builtinTemplates = path.resolve(import.meta.dirname, '..', '..', 'templates');
+
+/**
+ * The template folders of a course, most specific first: course.yml's `templates` (resolved
+ * against the content root, and required to be inside it), then the built-in templates, so a
+ * course overrides only the files it wants to.
+ * @param course the course
+ */
+export function templateFolders(course: Course): string[] {
+  const custom = course.config.templates;
+  if (!custom) return [builtinTemplates];
+  const folder = path.resolve(course.root, custom);
+  if (!isInside(course.root, folder)) throw new CoursebookError(`course.yml: templates folder "${custom}" is outside the content root; put it inside the content folder.`);
+  if (!existsSync(folder)) throw new CoursebookError(`course.yml: templates folder "${custom}" does not exist (looked for ${folder}).`);
+  return [folder, builtinTemplates];
+}
+
+/**
+ * A Nunjucks environment over the course's template folders. Output is HTML-escaped by default;
+ * only values marked `| safe` (rendered lesson bodies) are inserted as markup.
+ * @param course the course
+ */
+export function createTemplateEnvironment(course: Course): nunjucks.Environment {
+  const loader = new nunjucks.FileSystemLoader(templateFolders(course), { noCache: false });
+  return new nunjucks.Environment(loader, { autoescape: true, trimBlocks: true, lstripBlocks: true, throwOnUndefined: false });
+}
+
+/**
+ * Renders a template, turning template errors into a message that names the template.
+ * @param env the environment
+ * @param name template path, e.g. "site/lesson.njk"
+ * @param context the view
+ */
+export function renderTemplate(env: nunjucks.Environment, name: string, context: object): string {
+  try {
+    return env.render(name, context);
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message.replace(/\s+/g, ' ').trim() : String(cause);
+    throw new CoursebookError(`Template ${name} failed: ${reason}`, { cause });
+  }
+}

@@ -1,0 +1,146 @@
+import type { Course, Lesson, LessonHeading, Section } from '../model/course.js';
+import { readingTimeLabel } from '../markdown/words.js';
+import { authorLine, lessonCountLabel, minutesLabel, sectionLabel, sectionMinutes, sectionTotalLabel } from './labels.js';
+
+/** How a medium addresses pages; each returns a path relative to the output root (or an in-book href). */
+export interface ViewAddresses {
+  home: string;
+  section(section: Section): string;
+  lesson(lesson: Lesson): string;
+}
+
+/** A lesson as templates see it: labels formatted once, here. */
+export interface LessonView {
+  id: string;
+  number: number;
+  title: string;
+  summary: string;
+  group: string;
+  minutes: number;
+  minutesLabel: string;
+  computedMinutes: number;
+  words: number;
+  href: string;
+  /** h2 and h3 headings, for tables of contents. */
+  headings: Pick<LessonHeading, 'depth' | 'text' | 'id'>[];
+  sectionNumber: number;
+  sectionTitle: string;
+  sectionLabel: string;
+}
+
+/** A lesson group with its lessons. */
+export interface GroupView {
+  title: string;
+  lessons: LessonView[];
+}
+
+/** A download offered for a section or the course. */
+export interface DownloadView {
+  kind: 'pdf' | 'epub';
+  label: string;
+  href: string;
+}
+
+/** A section as templates see it. */
+export interface SectionView {
+  number: number;
+  /** "Section 4". */
+  label: string;
+  title: string;
+  summary: string;
+  lessonCountLabel: string;
+  readingTimeLabel: string;
+  /** "11 lessons · ~1.7 h reading". */
+  totalLabel: string;
+  minutes: number;
+  href: string;
+  groups: GroupView[];
+  lessons: LessonView[];
+  firstLesson?: LessonView;
+  downloads: DownloadView[];
+}
+
+/** The course as templates see it. */
+export interface CourseView {
+  title: string;
+  subtitle: string;
+  authors: string[];
+  authorLine: string;
+  language: string;
+  description: string;
+  identifier: string;
+  href: string;
+  sections: SectionView[];
+  lessons: LessonView[];
+  lessonCountLabel: string;
+  readingTimeLabel: string;
+  downloads: DownloadView[];
+}
+
+/**
+ * Builds the view model every template reads: numbers and labels formatted once, in code.
+ * @param course the checked course
+ * @param addresses how the medium addresses pages
+ * @param downloads the downloads of each section and of the course, by kind
+ */
+export function courseView(
+  course: Course,
+  addresses: ViewAddresses,
+  downloads: { section(section: Section): DownloadView[]; course: DownloadView[] } = { section: () => [], course: [] },
+): CourseView {
+  const sections = course.sections.map((section): SectionView => {
+    const lessons = section.lessons.map(
+      (lesson): LessonView => ({
+        id: lesson.id,
+        number: lesson.lessonNumber,
+        title: lesson.title,
+        summary: lesson.summary,
+        group: lesson.group ?? '',
+        minutes: lesson.minutes,
+        minutesLabel: minutesLabel(lesson.minutes),
+        computedMinutes: lesson.computedMinutes,
+        words: lesson.words,
+        href: addresses.lesson(lesson),
+        headings: lesson.headings.filter((h) => h.depth === 2 || h.depth === 3).map(({ depth, text, id }) => ({ depth, text, id })),
+        sectionNumber: section.number,
+        sectionTitle: section.title,
+        sectionLabel: sectionLabel(section),
+      }),
+    );
+    const byPath = new Map(section.lessons.map((lesson, index) => [lesson.path, lessons[index]!]));
+    const minutes = sectionMinutes(section);
+    const view: SectionView = {
+      number: section.number,
+      label: sectionLabel(section),
+      title: section.title,
+      summary: section.summary,
+      lessonCountLabel: lessonCountLabel(section.lessons.length),
+      readingTimeLabel: readingTimeLabel(minutes),
+      totalLabel: sectionTotalLabel(section),
+      minutes,
+      href: addresses.section(section),
+      groups: section.groups.map((group) => ({ title: group.title, lessons: group.lessons.map((lesson) => byPath.get(lesson.path)!) })),
+      lessons,
+      downloads: downloads.section(section),
+    };
+    if (lessons[0]) view.firstLesson = lessons[0];
+    return view;
+  });
+  const lessons = sections.flatMap((section) => section.lessons);
+  const totalMinutes = sections.reduce((sum, section) => sum + section.minutes, 0);
+  return {
+    title: course.config.title,
+    subtitle: course.config.subtitle ?? '',
+    authors: course.config.authors,
+    authorLine: authorLine(course.config.authors),
+    language: course.config.language,
+    description: course.config.description ?? '',
+    identifier: course.config.identifier,
+    href: addresses.home,
+    sections,
+    lessons,
+    lessonCountLabel: lessonCountLabel(lessons.length),
+    readingTimeLabel: readingTimeLabel(totalMinutes),
+    downloads: downloads.course,
+  };
+}

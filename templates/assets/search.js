@@ -1,0 +1,53 @@
+// Offline full-text search over a prebuilt MiniSearch index (assets/search-index.js).
+// Reading never depends on this script: the search form stays hidden when it does not run.
+(function () {
+  'use strict';
+  var data = window.COURSEBOOK_SEARCH;
+  var form = document.querySelector('form.search');
+  if (!data || !form || typeof MiniSearch === 'undefined') return;
+  var root = document.documentElement.getAttribute('data-root') || '';
+  var index = MiniSearch.loadJS(data.index, data.options);
+  var input = form.querySelector('input');
+  var list = form.querySelector('.search-results');
+  form.hidden = false;
+
+  function render(query) {
+    list.textContent = '';
+    if (query.trim().length < 2) return;
+    var hits = index.search(query, { prefix: true, fuzzy: 0.15, boost: { title: 3, headings: 2 } }).slice(0, 8);
+    if (hits.length === 0) {
+      var none = document.createElement('li');
+      none.className = 'search-empty';
+      none.textContent = 'No lessons match “' + query + '”.';
+      list.appendChild(none);
+      return;
+    }
+    hits.forEach(function (hit) {
+      var doc = data.docs[hit.id];
+      var item = document.createElement('li');
+      var link = document.createElement('a');
+      link.href = root + doc.href;
+      var id = document.createElement('span');
+      id.className = 'search-id';
+      id.textContent = doc.lesson;
+      var title = document.createElement('span');
+      title.className = 'search-title';
+      title.textContent = doc.title;
+      link.appendChild(id);
+      link.appendChild(title);
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+  }
+
+  input.addEventListener('input', function () { render(input.value); });
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var first = list.querySelector('a');
+    if (first) window.location.href = first.href;
+  });
+  document.addEventListener('keydown', function (event) {
+    if (event.key === '/' && document.activeElement !== input) { event.preventDefault(); input.focus(); }
+    if (event.key === 'Escape') { input.value = ''; render(''); input.blur(); }
+  });
+})();

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from '../src/pipeline.js';
+import { listFiles } from '../src/outputs/files.js';
+import { scratchDir } from './helpers.js';
+
+/** Builds a course into a fresh folder with a fixed SOURCE_DATE_EPOCH and returns where. */
+export async function buildInto(contentDir: string, formats: string[]): Promise<{ out: string; cleanup: () => Promise<void> }> {
+  const { dir, cleanup } = await scratchDir();
+  const out = path.join(dir, 'dist');
+  const previous = process.env.SOURCE_DATE_EPOCH;
+  process.env.SOURCE_DATE_EPOCH = '1767225600';
+  try {
+    const result = await build(contentDir, { out, formats });
+    if (!result.published) throw new Error(`build failed: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
+  } finally {
+    if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = previous;
+  }
+  return { out, cleanup };
+}
+
+/** Reads every file of a built folder, by relative path. */
+export async function readTree(folder: string): Promise<Map<string, Buffer>> {
+  const files = await listFiles(folder);
+  return new Map(files.map((file) => [file, readFileSync(path.join(folder, file))]));
+}
