@@ -6,32 +6,67 @@ import { loadCourse } from './load/load.js';
 import type { Course } from './model/course.js';
 import { findWriter, writers } from './outputs/index.js';
 import { commitStaging, createStaging, validateOutDir } from './outputs/out-dir.js';
-import { browserSession } from './browser/chromium.js';
+import type { Writer } from './outputs/writer.js';
+import { browserSession, type BrowserSession } from './browser/chromium.js';
+import { DiagramCache } from './diagrams/cache.js';
+import { diagramHash } from './diagrams/collect.js';
+import { diagramFigure } from './diagrams/figure.js';
+import { prepareDiagrams, type PreparedDiagrams } from './diagrams/index.js';
 import { createRenderer } from './render/renderer.js';
 import { checkCourse } from './rules/index.js';
 
-/** The result of `check`: the course and every diagnostic, sorted. */
+/** The result of `check`: the course, its rendered diagrams and every diagnostic, sorted. */
 export interface CheckResult {
   course: Course;
   diagnostics: Diagnostic[];
   /** Source files read: course.yml, section.md files and lessons. */
   fileCount: number;
+  diagrams: PreparedDiagrams;
+}
+
+/** Options shared by `check` and `build`. */
+export interface CheckOptions {
+  /** The output folder; the cache sits beside it. Defaults to `dist`. */
+  out?: string;
+  /** Use the persistent cache (default true). */
+  cache?: boolean;
+  /** A browser session to reuse; one is created (and closed) otherwise. */
+  browser?: BrowserSession;
 }
 
 /**
- * Loads and checks a course: per-file problems first, then cross-file rules.
+ * The persistent cache folder: course.yml's `cache` (relative to the content root), else
+ * `.coursebook-cache/` beside the output folder; none with `cache: false`.
+ */
+export function cacheFolder(course: Course, options: CheckOptions): string | undefined {
+  if (options.cache === false) return undefined;
+  if (course.config.cache) return path.resolve(course.root, course.config.cache);
+  return path.join(path.dirname(path.resolve(options.out ?? 'dist')), '.coursebook-cache');
+}
+
+/**
+ * Loads and checks a course: per-file problems first, then cross-file rules, then diagrams
+ * (rendered in Chromium only when some are not cached).
  * @param contentDir the content root
+ * @param options output folder (for the cache), cache switch, browser session
  * @throws CoursebookError when it cannot run at all
  */
-export async function check(contentDir: string): Promise<CheckResult> {
+export async function check(contentDir: string, options: CheckOptions = {}): Promise<CheckResult> {
   const { course, diagnostics } = await loadCourse(contentDir);
-  const all = checkCourse(course, diagnostics);
+  const browser = options.browser ?? browserSession();
+  let diagrams: PreparedDiagrams;
+  try {
+    diagrams = await prepareDiagrams(course, { cache: new DiagramCache(cacheFolder(course, options)), browser });
+  } finally {
+    if (!options.browser) await browser.close();
+  }
+  const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics]);
   const fileCount = 1 + course.sections.reduce((sum, section) => sum + (section.hasSectionFile ? 1 : 0) + section.lessons.length, 0);
-  return { course, diagnostics: all, fileCount };
+  return { course, diagnostics: all, fileCount, diagrams };
 }
 
 /** Options of `build`. */
-export interface BuildOptions {
+export interface BuildOptions extends CheckOptions {
   out: string;
   /** Format names; all known formats when omitted. */
   formats?: string[];
@@ -84,22 +119,33 @@ export async function build(contentDir: string, options: BuildOptions): Promise<
     if (!writer) throw new CoursebookError(`Unknown format "${name}". Known formats: ${writers.map((w) => w.name).join(', ') || 'none yet'}.`);
     return writer;
   });
-  const checked = await check(contentDir);
+  const browser = options.browser ?? browserSession();
+  try {
+    return await buildWith(contentDir, options, formats, selected, browser);
+  } finally {
+    if (!options.browser) await browser.close();
+  }
+}
+
+async function buildWith(contentDir: string, options: BuildOptions, formats: string[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
+  const checked = await check(contentDir, { ...options, browser });
   const outDir = await validateOutDir(options.out, checked.course.root, options.force ?? false);
   if (countBySeverity(checked.diagnostics).errors > 0) return { ...checked, published: false, outDir, formats };
   const log = options.log ?? (() => {});
   const staging = await createStaging(outDir);
-  const browser = browserSession();
   try {
     const date = await buildDate(checked.course);
-    const render = await createRenderer(checked.course);
+    const results = checked.diagrams.results;
+    const render = await createRenderer(checked.course, (block) => {
+      const hash = diagramHash(block.source);
+      const result = results.get(hash);
+      return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
+    });
     for (const writer of selected) {
       await writer.publish({ course: checked.course, outDir: staging, formats, buildDate: date, render, browser, log });
     }
-    await browser.close();
     await commitStaging(staging, outDir);
   } catch (error) {
-    await browser.close();
     await rm(staging, { recursive: true, force: true });
     throw error;
   }

@@ -20,6 +20,8 @@ export const ruleCatalogue = {
   'empty-lesson': { severity: 'error', summary: 'A lesson has no text.' },
   'heading-structure': { severity: 'warning', summary: 'A heading level is skipped, or a lesson body has an h1.' },
   'image-alt': { severity: 'warning', summary: 'An image has no alt text.' },
+  'diagram-syntax': { severity: 'error', summary: 'A mermaid diagram does not parse.' },
+  'diagram-caption': { severity: 'warning', summary: 'A mermaid diagram has no `%% caption:` line.' },
 } as const;
 
 /** A permanent rule id. */

@@ -69,7 +69,8 @@ export function lessonBodyHast(tree: MdastRoot, options: BodyOptions): HastRoot 
       if (code?.type !== 'element' || code.tagName !== 'code') return;
       const classes = (code.properties.className as string[] | undefined) ?? [];
       const lang = classes.find((name) => name.startsWith('language-'))?.slice('language-'.length);
-      const text = hastToString(code);
+      // mdast-util-to-hast appends a newline to code; drop it so diagram hashes match the mdast source.
+      const text = hastToString(code).replace(/\n$/, '');
       const replacement =
         lang === 'mermaid'
           ? (options.renderDiagram?.(splitDiagramCaption(text)) ?? diagramFallback(splitDiagramCaption(text), options.highlighter))

@@ -1,0 +1,41 @@
+import type { Element, ElementContent } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import type { DiagramResult } from './cache.js';
+
+/** Parses one SVG document into its `<svg>` element. */
+function svgElement(svg: string): Element {
+  const root = fromHtml(svg, { fragment: true });
+  const element = root.children.find((node): node is Element => node.type === 'element' && node.tagName === 'svg');
+  if (!element) throw new Error('mermaid output has no <svg> element');
+  return element;
+}
+
+const text = (value: string): ElementContent => ({ type: 'text', value });
+
+/**
+ * Builds the figure for a rendered diagram: the light SVG and the dark one (hidden from assistive
+ * technology; stylesheets show one or the other), with the caption as the figure caption and as
+ * the SVG's accessible name (`<title>`) and description (`<desc>`).
+ * Note: formats without dark mode remove the `.diagram-dark` SVG (see dropDarkDiagrams).
+ * @param result a successfully rendered diagram
+ * @param caption the block's caption
+ * @param hash the diagram's hash, for stable ids
+ */
+export function diagramFigure(result: Extract<DiagramResult, { ok: true }>, caption: string, hash: string): Element {
+  const id = `diagram-${hash.slice(0, 12)}`;
+  const light = svgElement(result.light);
+  const dark = svgElement(result.dark);
+  const kind = String(light.properties.ariaRoleDescription ?? 'diagram').replace(/-v\d+$/, '');
+  const name = caption || `A ${kind} diagram`;
+  light.properties = { ...light.properties, role: 'img', ariaLabelledBy: [`${id}-title`], ariaDescribedBy: [`${id}-desc`], className: ['diagram-svg', 'diagram-light'] };
+  light.children.unshift(
+    { type: 'element', tagName: 'title', properties: { id: `${id}-title` }, children: [text(name)] },
+    { type: 'element', tagName: 'desc', properties: { id: `${id}-desc` }, children: [text(`${kind[0]?.toUpperCase() ?? ''}${kind.slice(1)} diagram: ${name}`)] },
+  );
+  dark.properties = { ...dark.properties, ariaHidden: 'true', className: ['diagram-svg', 'diagram-dark'] };
+  delete dark.properties.role;
+  delete dark.properties.ariaRoledescription;
+  const children: ElementContent[] = [light, dark];
+  if (caption) children.push({ type: 'element', tagName: 'figcaption', properties: {}, children: [text(caption)] });
+  return { type: 'element', tagName: 'figure', properties: { className: ['diagram'], dataDiagram: hash.slice(0, 12) }, children };
+}

@@ -1,0 +1,60 @@
+import { createRequire } from 'node:module';
+import type { BrowserSession } from '../browser/chromium.js';
+import type { DiagramResult } from './cache.js';
+import { diagramConfig } from './config.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Renders diagrams with mermaid inside the build's Chromium: each source is parsed (a syntax error
+ * becomes mermaid's own message) and drawn once per theme.
+ * Note: the page has no network (every request is aborted) and mermaid runs with
+ * securityLevel "strict", so a diagram's labels cannot inject markup or scripts.
+ * @param browser the build's browser session (started here only if there is work)
+ * @param sources diagram sources by hash
+ */
+export async function renderInBrowser(browser: BrowserSession, sources: Map<string, string>): Promise<Map<string, DiagramResult>> {
+  const results = new Map<string, DiagramResult>();
+  if (sources.size === 0) return results;
+  const page = await (await browser.get()).newPage();
+  try {
+    await page.setRequestInterception(true);
+    page.on('request', (request) => void (request.url().startsWith('data:') ? request.continue() : request.abort('blockedbyclient')));
+    await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
+    await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
+    const entries = [...sources.entries()];
+    const rendered = await page.evaluate(
+      async (items: [string, string][], config: typeof diagramConfig) => {
+        const api = (window as unknown as { mermaid: { initialize(c: object): void; parse(s: string): Promise<unknown>; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;
+        const base = { startOnLoad: false, securityLevel: 'strict', htmlLabels: false, fontFamily: config.fontFamily, flowchart: { ...config.flowchart, htmlLabels: false }, sequence: { ...config.sequence, actorFontFamily: config.fontFamily, noteFontFamily: config.fontFamily, messageFontFamily: config.fontFamily } };
+        const out: Record<string, { light?: string; dark?: string; error?: string }> = {};
+        for (const variant of ['light', 'dark'] as const) {
+          const theme = config[variant];
+          api.initialize({ ...base, theme: theme.theme, themeVariables: { ...theme.themeVariables, fontFamily: config.fontFamily } });
+          for (const [hash, source] of items) {
+            if (out[hash]?.error) continue;
+            try {
+              await api.parse(source);
+              const { svg } = await api.render(`d${hash.slice(0, 12)}-${variant}`, source);
+              out[hash] = { ...out[hash], [variant]: svg };
+            } catch (error) {
+              out[hash] = { error: String((error as Error)?.message ?? error) };
+            }
+            document.querySelectorAll('body > [id^="d"]').forEach((node) => node.remove());
+          }
+        }
+        return out;
+      },
+      entries,
+      diagramConfig,
+    );
+    for (const [hash] of entries) {
+      const result = rendered[hash];
+      if (result?.light && result.dark) results.set(hash, { ok: true, light: result.light, dark: result.dark });
+      else results.set(hash, { ok: false, error: result?.error ?? 'mermaid produced no SVG' });
+    }
+  } finally {
+    await page.close();
+  }
+  return results;
+}
