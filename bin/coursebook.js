@@ -6,6 +6,8 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   color: wantsColor(process.stdout),
+  stderrTTY: process.stderr.isTTY === true,
+  stderrColor: wantsColor(process.stderr),
   cwd: process.cwd(),
 });
 process.exitCode = code;

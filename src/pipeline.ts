@@ -1,11 +1,17 @@
+import { rmSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { countBySeverity, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CoursebookError } from './load/errors.js';
 import { loadCourse } from './load/load.js';
+import { isInside } from './load/references.js';
 import type { Course } from './model/course.js';
 import { findWriter, writers } from './outputs/index.js';
-import { commitStaging, createStaging, validateOutDir } from './outputs/out-dir.js';
+import { listFiles } from './outputs/files.js';
+import { acquireOutputLock, lockPath } from './outputs/lock.js';
+import { commitStaging, createStaging, outputMarker, stagingPath, validateOutDir } from './outputs/out-dir.js';
+import { outputPaths } from './render/paths.js';
+import { onInterrupt } from './process/interrupt.js';
 import type { Writer } from './outputs/writer.js';
 import { browserSession, type BrowserSession } from './browser/chromium.js';
 import { DiagramCache } from './diagrams/cache.js';
@@ -40,8 +46,9 @@ export interface CheckOptions {
  */
 export function cacheFolder(course: Course, options: CheckOptions): string | undefined {
   if (options.cache === false) return undefined;
-  if (course.config.cache) return path.resolve(course.root, course.config.cache);
-  return path.join(path.dirname(path.resolve(options.out ?? 'dist')), '.coursebook-cache');
+  const wanted = course.config.cache ? path.resolve(course.root, course.config.cache) : path.join(path.dirname(path.resolve(options.out ?? 'dist')), '.coursebook-cache');
+  // Nothing is ever written inside the content folder: such a cache moves beside it.
+  return isInside(course.root, wanted) ? path.join(path.dirname(course.root), '.coursebook-cache') : wanted;
 }
 
 /**
@@ -65,6 +72,13 @@ export async function check(contentDir: string, options: CheckOptions = {}): Pro
   return { course, diagnostics: all, fileCount, diagrams };
 }
 
+/** What happens during a build, for progress display. */
+export type BuildEvent =
+  | { type: 'step-start'; step: string }
+  | { type: 'step-progress'; step: string; done: number; total: number; label?: string }
+  | { type: 'step-end'; step: string; ms: number; summary?: string }
+  | { type: 'log'; step: string; line: string };
+
 /** Options of `build`. */
 export interface BuildOptions extends CheckOptions {
   out: string;
@@ -72,7 +86,17 @@ export interface BuildOptions extends CheckOptions {
   formats?: string[];
   /** Replace a non-empty output folder Coursebook did not create. */
   force?: boolean;
-  log?: (line: string) => void;
+  /** Receives progress events. */
+  onEvent?: (event: BuildEvent) => void;
+  /** How long to wait for another build of the same folder (ms). */
+  lockWaitMs?: number;
+}
+
+/** What a build wrote, per format. */
+export interface WrittenSummary {
+  files: number;
+  bytes: number;
+  byFormat: Record<string, { files: number; bytes: number }>;
 }
 
 /** The result of `build`. */
@@ -81,6 +105,7 @@ export interface BuildResult extends CheckResult {
   published: boolean;
   outDir: string;
   formats: string[];
+  written?: WrittenSummary;
 }
 
 /**
@@ -127,13 +152,54 @@ export async function build(contentDir: string, options: BuildOptions): Promise<
   }
 }
 
+/** Which format a published file belongs to, for the summary. */
+function formatOf(file: string): string {
+  if (file.endsWith('.pdf')) return 'pdf';
+  if (file.endsWith('.epub')) return 'epub';
+  if (file.startsWith(`${outputPaths.api}/`)) return 'json';
+  return 'html';
+}
+
+async function summarise(folder: string): Promise<WrittenSummary> {
+  const summary: WrittenSummary = { files: 0, bytes: 0, byFormat: {} };
+  for (const file of await listFiles(folder)) {
+    if (file === outputMarker) continue;
+    const { size } = await stat(path.join(folder, file));
+    const entry = (summary.byFormat[formatOf(file)] ??= { files: 0, bytes: 0 });
+    entry.files++;
+    entry.bytes += size;
+    summary.files++;
+    summary.bytes += size;
+  }
+  return summary;
+}
+
 async function buildWith(contentDir: string, options: BuildOptions, formats: string[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
-  const checked = await check(contentDir, { ...options, browser });
-  const outDir = await validateOutDir(options.out, checked.course.root, options.force ?? false);
+  const emit = options.onEvent ?? (() => {});
+  const timed = async <T>(step: string, work: () => Promise<T>, describe: (value: T) => string | undefined = () => undefined): Promise<T> => {
+    emit({ type: 'step-start', step });
+    const started = performance.now();
+    const value = await work();
+    const summary = describe(value);
+    emit({ type: 'step-end', step, ms: performance.now() - started, ...(summary ? { summary } : {}) });
+    return value;
+  };
+  const outDir = await validateOutDir(options.out, path.resolve(contentDir), options.force ?? false);
+  const checked = await timed('check', () => check(contentDir, { ...options, browser }), (result) => `${result.fileCount} files${result.diagrams.rendered ? `, ${result.diagrams.rendered} diagrams rendered` : ''}`);
   if (countBySeverity(checked.diagnostics).errors > 0) return { ...checked, published: false, outDir, formats };
-  const log = options.log ?? (() => {});
-  const staging = await createStaging(outDir);
+  const release = await acquireOutputLock(outDir, options.lockWaitMs);
+  let staging: string | undefined = stagingPath(outDir);
+  const abandon = async (): Promise<void> => {
+    if (staging) await rm(staging, { recursive: true, force: true });
+    await release();
+  };
+  // On a signal, writers may still be running: the staging folder goes again, synchronously, last.
+  const unregister = onInterrupt(abandon, () => {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    rmSync(lockPath(outDir), { force: true });
+  });
   try {
+    await createStaging(outDir);
     const date = await buildDate(checked.course);
     const results = checked.diagrams.results;
     const render = await createRenderer(checked.course, (block) => {
@@ -142,12 +208,25 @@ async function buildWith(contentDir: string, options: BuildOptions, formats: str
       return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
     });
     for (const writer of selected) {
-      await writer.publish({ course: checked.course, outDir: staging, formats, buildDate: date, render, browser, log });
+      const step = writer.name;
+      const context = {
+        course: checked.course,
+        outDir: staging,
+        formats,
+        buildDate: date,
+        render,
+        browser,
+        log: (line: string) => emit({ type: 'log', step, line }),
+        progress: (done: number, total: number, label?: string) => emit({ type: 'step-progress', step, done, total, ...(label ? { label } : {}) }),
+      };
+      await timed(step, () => writer.publish(context), (summary) => summary || undefined);
     }
+    const written = await summarise(staging);
     await commitStaging(staging, outDir);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
+    staging = undefined;
+    return { ...checked, published: true, outDir, formats, written };
+  } finally {
+    unregister();
+    await abandon();
   }
-  return { ...checked, published: true, outDir, formats };
 }

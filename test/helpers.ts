@@ -24,7 +24,7 @@ export function expectMatchesFile(actual: unknown, file: string): { expected: un
 export async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false, cwd });
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), color: false, stderrTTY: false, stderrColor: false, cwd });
   return { code, stdout, stderr };
 }
 

@@ -13,17 +13,18 @@ const require = createRequire(import.meta.url);
 const content = path.resolve(import.meta.dirname, '..', 'content');
 let site: { out: string; cleanup: () => Promise<void> };
 let features: { out: string; cleanup: () => Promise<void> };
+let unicode: { out: string; cleanup: () => Promise<void> };
 const session = browserSession();
 let browser: Browser;
 
 beforeAll(async () => {
-  [site, features] = await Promise.all([buildInto(content, ['html']), buildInto(fixture('markdown', 'content'), ['html'])]);
+  [site, features, unicode] = await Promise.all([buildInto(content, ['html']), buildInto(fixture('markdown', 'content'), ['html']), buildInto(fixture('valid', 'content'), ['html'])]);
   browser = await session.get();
 });
 
 afterAll(async () => {
   await session.close();
-  await Promise.all([site?.cleanup(), features?.cleanup()]);
+  await Promise.all([site?.cleanup(), features?.cleanup(), unicode?.cleanup()]);
 });
 
 const page = (out: string, file: string): string => readFileSync(path.join(out, file), 'utf8');
@@ -110,8 +111,12 @@ describe('escaping', () => {
 });
 
 describe('the site as a whole', () => {
-  it('has only relative links, and every one resolves to a file and anchor in the site', async () => {
-    const files = await readTree(site.out);
+  it.each([
+    ['the embedded course', () => site.out],
+    ['the unicode fixture', () => unicode.out],
+  ])('%s has only relative links, and every one resolves to a file and anchor in the site', async (_name, root) => {
+    const out = root();
+    const files = await readTree(out);
     for (const [file, bytes] of files) {
       if (!file.endsWith('.html')) continue;
       const html = bytes.toString('utf8');
@@ -121,7 +126,7 @@ describe('the site as a whole', () => {
         expect(url.startsWith('/'), `${file}: ${url} is absolute`).toBe(false);
         const [target, fragment] = url.split('#');
         const resolved = target ? path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(target))) : file;
-        expect(existsSync(path.join(site.out, resolved)), `${file}: ${url}`).toBe(true);
+        expect(existsSync(path.join(out, resolved)), `${file}: ${url}`).toBe(true);
         if (fragment && resolved.endsWith('.html')) {
           const targetHtml = files.get(resolved)!.toString('utf8');
           expect(targetHtml.includes(`id="${decodeURIComponent(fragment)}"`), `${file}: #${fragment} in ${resolved}`).toBe(true);

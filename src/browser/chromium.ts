@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { CoursebookError } from '../load/errors.js';
+import { onInterrupt } from '../process/interrupt.js';
 
 /** Flags that keep Chromium quiet, local and headless on CI machines and laptops alike. */
 export const chromiumArgs = [
@@ -67,22 +68,6 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-const openSessions = new Set<BrowserSession>();
-let signalsHooked = false;
-
-/** On Ctrl-C or SIGTERM, close every open browser before exiting, so no Chromium outlives us. */
-function hookSignals(): void {
-  if (signalsHooked) return;
-  signalsHooked = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      void Promise.allSettled([...openSessions].map((session) => session.close())).then(() => {
-        process.kill(process.pid, signal);
-      });
-    });
-  }
-}
-
 /**
  * Creates a lazily started browser session: nothing runs until `get()` is first called, so a
  * build that needs no browser never starts one.
@@ -90,19 +75,20 @@ function hookSignals(): void {
 export function browserSession(): BrowserSession {
   let browser: Promise<Browser> | undefined;
   let profile: string | undefined;
+  let unregister: (() => void) | undefined;
   const session: BrowserSession = {
     get started() {
       return browser !== undefined;
     },
     async get() {
       browser ??= (async () => {
-        hookSignals();
-        openSessions.add(session);
+        unregister = onInterrupt(() => session.close());
         const executablePath = await findChromium();
         profile = await mkdtemp(path.join(os.tmpdir(), 'coursebook-chromium-'));
         const puppeteer = (await import('puppeteer')).default;
         try {
-          return await puppeteer.launch({ executablePath, headless: true, args: chromiumArgs, userDataDir: profile, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+          // pipe: Chromium talks over stdio, so it exits with us even when we are killed with SIGKILL.
+          return await puppeteer.launch({ executablePath, headless: true, pipe: true, args: chromiumArgs, userDataDir: profile, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
         } catch (cause) {
           throw new CoursebookError(`Could not start Chromium at ${executablePath}: ${(cause as Error).message.split('\n')[0]}`, { cause });
         }
@@ -110,7 +96,8 @@ export function browserSession(): BrowserSession {
       return browser;
     },
     async close() {
-      openSessions.delete(session);
+      unregister?.();
+      unregister = undefined;
       const pending = browser;
       browser = undefined;
       if (pending) {

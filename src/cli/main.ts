@@ -5,13 +5,17 @@ import { formatDiagnostics, reporterNames, type ReporterName } from '../diagnost
 import { CoursebookError } from '../load/errors.js';
 import { writers } from '../outputs/index.js';
 import { build, check, type CheckResult } from '../pipeline.js';
+import { progressPrinter, writtenLine } from './progress.js';
 
 /** Where the CLI writes, so tests can capture it. */
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Whether stdout is a terminal that takes colour. */
+  /** Whether stdout takes colour. */
   color: boolean;
+  /** Whether stderr is a terminal (live progress) and takes colour. */
+  stderrTTY: boolean;
+  stderrColor: boolean;
   cwd: string;
 }
 
@@ -53,8 +57,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .argument('[contentDir]', 'the folder holding course.yml', 'content')
     .addOption(reporterOption())
     .option('--strict', 'treat warnings as errors for the exit code', false)
-    .action(async (contentDir: string, options: { reporter: ReporterName; strict: boolean }) => {
-      exitCode = report(await check(contentDir), options.reporter, options.strict, io);
+    .option('--no-cache', 'ignore and do not write the .coursebook-cache folder')
+    .action(async (contentDir: string, options: { reporter: ReporterName; strict: boolean; cache: boolean }) => {
+      exitCode = report(await check(contentDir, { cache: options.cache }), options.reporter, options.strict, io);
     });
 
   program
@@ -62,20 +67,26 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .description('check, then publish the course; nothing is written when the check finds errors')
     .argument('[contentDir]', 'the folder holding course.yml', 'content')
     .option('--out <dir>', 'output folder', 'dist')
-    .option('--format <list>', `comma-separated formats (${writers.map((w) => w.name).join(', ') || 'none yet'})`)
+    .option('--format <list>', `comma-separated formats (${writers.map((w) => w.name).join(', ')})`)
     .option('--force', 'replace a non-empty output folder Coursebook did not create', false)
+    .option('--no-cache', 'ignore and do not write the .coursebook-cache folder')
+    .option('--quiet', 'print only problems', false)
+    .option('--verbose', 'print every step in detail', false)
     .addOption(reporterOption())
     .option('--strict', 'treat warnings as errors', false)
-    .action(async (contentDir: string, options: { out: string; format?: string; force: boolean; reporter: ReporterName; strict: boolean }) => {
+    .action(async (contentDir: string, options: { out: string; format?: string; force: boolean; cache: boolean; quiet: boolean; verbose: boolean; reporter: ReporterName; strict: boolean }) => {
       const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
-      const result = await build(contentDir, { out: options.out, force: options.force, ...(formats ? { formats } : {}), log: (line) => io.stderr(`${line}\n`) });
-      const checkCode = report(result, options.reporter, options.strict, io);
+      const verbosity = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
+      const onEvent = progressPrinter(io.stderr, { tty: io.stderrTTY, colors: pc.createColors(io.stderrColor), verbosity });
+      const result = await build(contentDir, { out: options.out, force: options.force, cache: options.cache, onEvent, ...(formats ? { formats } : {}) });
+      const quietClean = options.quiet && result.diagnostics.length === 0;
+      const checkCode = quietClean ? exitCodes.ok : report(result, options.reporter, options.strict, io);
       if (!result.published) {
         io.stderr(`Nothing was published: fix the errors above and build again.\n`);
         exitCode = exitCodes.problems;
         return;
       }
-      io.stderr(`Built ${result.formats.join(', ') || 'nothing'} into ${result.outDir}\n`);
+      if (result.written && !options.quiet) io.stderr(`${writtenLine(result.written, options.out)}\n`);
       exitCode = checkCode;
     });
 

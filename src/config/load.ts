@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import GithubSlugger from 'github-slugger';
+import { createHash } from 'node:crypto';
 import { closest } from 'fastest-levenshtein';
 import { isRuleId, ruleIds } from '../diagnostics/catalogue.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -8,6 +8,19 @@ import { readYamlFields, validateFields } from '../load/frontmatter.js';
 import { CoursebookError } from '../load/errors.js';
 import type { CourseConfig } from '../model/course.js';
 import { courseConfigSchema } from '../model/schemas.js';
+
+/**
+ * A stable identifier derived from the title, never random: a name-based UUID (version 5 layout
+ * over SHA-1), so it is plain ASCII whatever script the title is in.
+ * @param title the course title
+ */
+export function titleIdentifier(title: string): string {
+  const bytes = createHash('sha1').update(`coursebook:${title}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 /** The name of the course metadata file at the content root. */
 export const configFileName = 'course.yml';
@@ -55,7 +68,7 @@ export async function loadConfig(root: string): Promise<{ config: CourseConfig; 
     ...rest,
     rules,
     authors: author === undefined ? [] : Array.isArray(author) ? author : [author],
-    identifier: settings.identifier ?? `urn:coursebook:${new GithubSlugger().slug(settings.title) || 'course'}`,
+    identifier: settings.identifier ?? titleIdentifier(settings.title),
   };
   return { config, diagnostics };
 }

@@ -12,7 +12,7 @@ export interface Point {
 export interface CourseConfig extends Omit<CourseSettings, 'author'> {
   /** Authors in order; empty when course.yml names none. */
   authors: string[];
-  /** Stable identifier: course.yml's, or `urn:coursebook:<slug of title>`. */
+  /** Stable identifier: course.yml's, or a name-based `urn:uuid:` derived from the title. */
   identifier: string;
 }
 

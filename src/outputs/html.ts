@@ -90,9 +90,9 @@ export const htmlWriter: Writer = {
         next: lessons[index + 1]?.view,
       });
       await writeOutput(outDir, page, html);
+      context.progress(index + 1, lessons.length, lesson.id);
       searchable.push({ view: lessonView, text: bodyText(body) });
     }
-    context.log(`html: ${lessons.length + course.sections.length + 1} pages`);
 
     for (const [relative, absolute] of referencedAssets(course)) await copyOutput(absolute, outDir, outputPaths.asset(relative));
     for (const folder of [...templateFolders(course)].reverse()) {
@@ -102,5 +102,6 @@ export const htmlWriter: Writer = {
     const minisearchUmd = path.join(path.dirname(require.resolve('minisearch')), '..', 'umd', 'index.js');
     await copyOutput(minisearchUmd, outDir, `${outputPaths.siteAssets}/minisearch.js`);
     await writeOutput(outDir, outputPaths.searchIndex, searchIndexScript(searchable));
+    return `${lessons.length + course.sections.length + 1} pages`;
   },
 };

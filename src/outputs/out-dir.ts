@@ -36,8 +36,14 @@ export async function validateOutDir(outDir: string, contentRoot: string, force:
   return out;
 }
 
+/** Where this process stages the build of `out`, known before the folder exists. */
+export function stagingPath(out: string): string {
+  return path.join(path.dirname(out), `${path.basename(out)}${stagingSuffix}${process.pid}`);
+}
+
 /**
- * Creates a staging folder beside the target, removing any left behind by an interrupted build.
+ * Creates the staging folder beside the target (at `stagingPath(out)`), removing any left behind
+ * by an interrupted build.
  * @param out the validated output folder
  */
 export async function createStaging(out: string): Promise<string> {
@@ -47,7 +53,7 @@ export async function createStaging(out: string): Promise<string> {
   for (const name of await readdir(parent)) {
     if (name.startsWith(`${base}${stagingSuffix}`) || name.startsWith(`${base}${retiredSuffix}`)) await rm(path.join(parent, name), { recursive: true, force: true });
   }
-  const staging = path.join(parent, `${base}${stagingSuffix}${process.pid}`);
+  const staging = stagingPath(out);
   await mkdir(staging, { recursive: true });
   await writeFile(path.join(staging, outputMarker), 'This folder is written by Coursebook and replaced on every build.\n');
   return staging;

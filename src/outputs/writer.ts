@@ -15,8 +15,10 @@ export interface PublishContext {
   render: CourseRenderer;
   /** One Chromium per build, started on first use (PDF printing, covers, diagrams) and closed by the pipeline. */
   browser: BrowserSession;
-  /** Progress and log lines. */
+  /** A detail line, shown with --verbose. */
   log: (line: string) => void;
+  /** Fine-grained progress of this writer (pages printed, books zipped), shown on a terminal. */
+  progress: (done: number, total: number, label?: string) => void;
 }
 
 /** One output format. */
@@ -25,5 +27,6 @@ export interface Writer {
   name: string;
   /** A one-line description, for `--help` and the README. */
   description: string;
-  publish(context: PublishContext): Promise<void>;
+  /** Writes the format into `context.outDir`; may return a one-line summary ("13 pages"). */
+  publish(context: PublishContext): Promise<string | void>;
 }

@@ -1,4 +1,5 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import { normalizeUri } from 'micromark-util-sanitize-uri';
 import { visit } from 'unist-util-visit';
 import type { Lesson, ReferenceTarget } from '../model/course.js';
 
@@ -14,9 +15,17 @@ export interface LinkPolicy {
 
 const unsafeScheme = /^\s*(javascript|vbscript|data):/i;
 
-/** Targets of a lesson's references by URL as written (the same URL in one file resolves the same way). */
+/**
+ * Targets of a lesson's references by URL, both as written and as mdast-util-to-hast encodes it
+ * (`#überblick` becomes `#%C3%BCberblick` in the href), since one URL in one file resolves one way.
+ */
 function targetsByUrl(lesson: Lesson): Map<string, ReferenceTarget> {
-  return new Map(lesson.references.map((reference) => [reference.url, reference.target]));
+  const targets = new Map<string, ReferenceTarget>();
+  for (const reference of lesson.references) {
+    targets.set(reference.url, reference.target);
+    targets.set(normalizeUri(reference.url), reference.target);
+  }
+  return targets;
 }
 
 function hrefFor(target: ReferenceTarget | undefined, url: string, policy: LinkPolicy): string | null {
