@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+/**
+ * The JSON catalogue API's documents. These zod schemas are the one source of truth: the writer's
+ * TypeScript types are inferred from them, every document is parsed through them before it is
+ * written, and the published JSON Schemas are generated from them.
+ */
+
+/** The API version every document carries; it changes only when a document changes incompatibly. */
+export const apiVersion = '1';
+
+/**
+ * A published URL: relative to the site root, or absolute under course.yml's `baseUrl`.
+ * Note: `uri-reference`, not `uri`, because without `baseUrl` the URLs are relative.
+ */
+const publishedUrl = z.string().min(1).meta({ format: 'uri-reference' });
+
+/** A download that is not built in this run is `null`, so consumers never follow a dead link. */
+const downloadUrl = publishedUrl.nullable();
+
+const downloadsSchema = z
+  .object({ pdf: downloadUrl, epub: downloadUrl })
+  .meta({ description: 'Download URLs; null when that format was not built.' });
+
+const documentHeader = {
+  $schema: publishedUrl.meta({ description: 'The URL of the JSON Schema this document follows.' }),
+  apiVersion: z.literal(apiVersion),
+};
+
+/** A heading of a lesson body, with the anchor id every output gives it. */
+const headingSchema = z.object({
+  depth: z.int().min(1).max(6),
+  text: z.string(),
+  id: z.string().meta({ description: 'The anchor id: append #id to the lesson URL.' }),
+});
+
+/** A lesson as the catalogue and its section list it. */
+const lessonEntrySchema = z.object({
+  id: z.string().regex(/^\d+\.\d+$/).meta({ description: 'Section and position, e.g. "4.1"; "4.10" stays "4.10".' }),
+  slug: z.string().min(1),
+  title: z.string().min(1),
+  summary: z.string(),
+  group: z.string().nullable().meta({ description: 'The declared group; null when the section declares none.' }),
+  minutes: z.object({
+    declared: z.int().min(1),
+    computed: z.int().min(1).meta({ description: "From the lesson's words at the course's reading speed." }),
+    label: z.string().meta({ description: 'The declared time as shown, e.g. "7 min".' }),
+  }),
+  words: z.int().min(0),
+  headings: z.array(headingSchema),
+  url: publishedUrl.meta({ description: "The lesson's page." }),
+  apiUrl: publishedUrl.meta({ description: "The lesson's own API document, with its body." }),
+  contentHash: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/)
+    .meta({ description: 'sha256 of the lesson source text as loaded (UTF-8, without a BOM): changes exactly when the source does.' }),
+});
+
+/** A group of a section's lessons, in the order section.md declares. */
+const groupSchema = z.object({
+  title: z.string().min(1).nullable().meta({ description: 'null for the trailing group of lessons without a declared group.' }),
+  lessons: z.array(z.string()).meta({ description: 'Lesson ids, in order.' }),
+});
+
+/** A section as the catalogue lists it, with its lessons. */
+const sectionEntrySchema = z.object({
+  number: z.int().min(0),
+  slug: z.string().min(1),
+  title: z.string().min(1),
+  summary: z.string(),
+  url: publishedUrl.meta({ description: "The section's page." }),
+  apiUrl: publishedUrl.meta({ description: "The section's own API document." }),
+  totals: z.object({
+    lessons: z.int().min(0),
+    minutes: z.int().min(0).meta({ description: "The sum of the lessons' declared minutes." }),
+    readingTime: z.string().meta({ description: 'e.g. "~1.7 h" or "45 min".' }),
+    label: z.string().meta({ description: 'e.g. "11 lessons · ~1.7 h reading".' }),
+  }),
+  downloads: downloadsSchema,
+  groups: z.array(groupSchema),
+  lessons: z.array(lessonEntrySchema),
+});
+
+/** The course's metadata, from course.yml. */
+const courseEntrySchema = z.object({
+  title: z.string().min(1),
+  subtitle: z.string().nullable(),
+  authors: z.array(z.string()),
+  language: z.string(),
+  identifier: z.string().min(1),
+  description: z.string().nullable(),
+  url: publishedUrl.meta({ description: "The site's home page." }),
+  downloads: downloadsSchema,
+});
+
+/** api/catalogue.json: the whole course, its sections and lessons, without lesson bodies. */
+export const catalogueDocumentSchema = z
+  .object({
+    ...documentHeader,
+    generated: z.iso.datetime().meta({ description: 'The build date (SOURCE_DATE_EPOCH or the newest source change), not the time of the build.' }),
+    course: courseEntrySchema,
+    sections: z.array(sectionEntrySchema),
+  })
+  .meta({ title: 'Coursebook catalogue', description: 'The whole course, its sections and lessons.' });
+
+/** api/sections/<number>.json: one section with its lessons. */
+export const sectionDocumentSchema = z
+  .object({ ...documentHeader, section: sectionEntrySchema })
+  .meta({ title: 'Coursebook section', description: 'One section, its groups and lessons.' });
+
+/** api/lessons/<id>.json: one lesson with its rendered body. */
+export const lessonDocumentSchema = z
+  .object({
+    ...documentHeader,
+    section: sectionEntrySchema.pick({ number: true, title: true, url: true, apiUrl: true }),
+    lesson: lessonEntrySchema.extend({
+      html: z.string().meta({ description: 'The rendered body (from the first ## on), links absolute or relative to the site root.' }),
+      text: z.string().meta({ description: 'The plain text of the body, one block per line.' }),
+    }),
+  })
+  .meta({ title: 'Coursebook lesson', description: 'One lesson with its rendered body and plain text.' });
+
+/** Every document kind of the API, by the name its schema is published under. */
+export const apiDocumentSchemas = {
+  catalogue: catalogueDocumentSchema,
+  section: sectionDocumentSchema,
+  lesson: lessonDocumentSchema,
+} as const;
+
+/** A document kind: `catalogue`, `section` or `lesson`. */
+export type ApiDocumentKind = keyof typeof apiDocumentSchemas;
+
+/** A lesson as the catalogue lists it. */
+export type LessonEntry = z.infer<typeof lessonEntrySchema>;
+/** A section as the catalogue lists it. */
+export type SectionEntry = z.infer<typeof sectionEntrySchema>;
+/** The course's metadata as published. */
+export type CourseEntry = z.infer<typeof courseEntrySchema>;
+/** api/catalogue.json. */
+export type CatalogueDocument = z.infer<typeof catalogueDocumentSchema>;
+/** api/sections/<number>.json. */
+export type SectionDocument = z.infer<typeof sectionDocumentSchema>;
+/** api/lessons/<id>.json. */
+export type LessonDocument = z.infer<typeof lessonDocumentSchema>;
+
+/**
+ * The JSON Schema (draft 2020-12) of a document kind, generated from its zod schema.
+ * @param kind the document kind
+ * @param id the schema's `$id`: the URL it is published at
+ * Note: without `baseUrl` that URL is relative to the site root, like every URL in the API, while a
+ * JSON Schema tool resolves a relative `$id` against the schema file's own location. The schemas are
+ * self-contained (no `$ref` between files), so only their names are affected; set `baseUrl` for ids
+ * that resolve.
+ */
+export function apiJsonSchema(kind: ApiDocumentKind, id: string): Record<string, unknown> {
+  const { $schema, ...rest } = z.toJSONSchema(apiDocumentSchemas[kind], { target: 'draft-2020-12' });
+  return { $schema, $id: id, ...rest };
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { toHtml } from 'hast-util-to-html';
+import type { z } from 'zod';
+import {
+  apiDocumentSchemas,
+  apiJsonSchema,
+  apiVersion,
+  type ApiDocumentKind,
+  type CatalogueDocument,
+  type CourseEntry,
+  type LessonDocument,
+  type LessonEntry,
+  type SectionDocument,
+  type SectionEntry,
+} from '../model/catalogue.js';
+import type { Course, Lesson, Section } from '../model/course.js';
+import { readingTimeLabel } from '../markdown/words.js';
+import { minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
+import { bodyText } from '../render/lesson-body.js';
+import { rewriteLinks } from '../render/links.js';
+import { outputPaths, publicUrl } from '../render/paths.js';
+import { apiLinkPolicy } from '../render/site-links.js';
+import { writeOutput } from './files.js';
+import type { PublishContext, Writer } from './writer.js';
+
+/** Where a document kind's JSON Schema is published. */
+const schemaPath = (kind: ApiDocumentKind): string => `${outputPaths.schemas}/${kind}.schema.json`;
+
+/** The URL of a published file, when its format is built in this run; else null. */
+function downloadUrl(context: PublishContext, format: string, outputPath: string): string | null {
+  return context.formats.includes(format) ? publicUrl(context.course, outputPath) : null;
+}
+
+function lessonEntry(course: Course, lesson: Lesson): LessonEntry {
+  return {
+    id: lesson.id,
+    slug: lesson.slug,
+    title: lesson.title,
+    summary: lesson.summary,
+    group: lesson.group ?? null,
+    minutes: { declared: lesson.minutes, computed: lesson.computedMinutes, label: minutesLabel(lesson.minutes) },
+    words: lesson.words,
+    headings: lesson.headings.map(({ depth, text, id }) => ({ depth, text, id })),
+    url: publicUrl(course, outputPaths.lesson(lesson)),
+    apiUrl: publicUrl(course, outputPaths.lessonApi(lesson)),
+    contentHash: `sha256:${createHash('sha256').update(String(lesson.file.value)).digest('hex')}`,
+  };
+}
+
+function sectionEntry(context: PublishContext, section: Section): SectionEntry {
+  const { course } = context;
+  const minutes = sectionMinutes(section);
+  return {
+    number: section.number,
+    slug: section.slug,
+    title: section.title,
+    summary: section.summary,
+    url: publicUrl(course, outputPaths.section(section)),
+    apiUrl: publicUrl(course, outputPaths.sectionApi(section)),
+    totals: { lessons: section.lessons.length, minutes, readingTime: readingTimeLabel(minutes), label: sectionTotalLabel(section) },
+    downloads: { pdf: downloadUrl(context, 'pdf', outputPaths.sectionPdf(section)), epub: downloadUrl(context, 'epub', outputPaths.sectionEpub(section)) },
+    groups: section.groups.map((group) => ({ title: group.title || null, lessons: group.lessons.map((lesson) => lesson.id) })),
+    lessons: section.lessons.map((lesson) => lessonEntry(course, lesson)),
+  };
+}
+
+function courseEntry(context: PublishContext): CourseEntry {
+  const { course } = context;
+  const { config } = course;
+  return {
+    title: config.title,
+    subtitle: config.subtitle ?? null,
+    authors: config.authors,
+    language: config.language,
+    identifier: config.identifier,
+    description: config.description ?? null,
+    url: publicUrl(course, outputPaths.home),
+    downloads: { pdf: downloadUrl(context, 'pdf', outputPaths.coursePdf(course)), epub: downloadUrl(context, 'epub', outputPaths.courseEpub(course)) },
+  };
+}
+
+/** A lesson's body for the API: the shared body with links relative to the site root (or absolute). */
+function lessonBody(context: PublishContext, lesson: Lesson): { html: string; text: string } {
+  const body = rewriteLinks(structuredClone(context.render.body(lesson)), lesson, apiLinkPolicy(context.course, lesson));
+  return { html: toHtml(body), text: bodyText(body) };
+}
+
+/** 2-space JSON with a trailing newline. */
+const jsonText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/**
+ * Writes one document: parsed through its schema first, so a writer bug fails the build instead of
+ * publishing a document its own schema rejects, and keys come out in the schema's order.
+ */
+async function writeDocument(outDir: string, outputPath: string, schema: z.ZodType, document: unknown): Promise<void> {
+  await writeOutput(outDir, outputPath, jsonText(schema.parse(document)));
+}
+
+/**
+ * The JSON catalogue API: api/catalogue.json, one document per section and per lesson, and the
+ * JSON Schema of each document kind under api/schemas/.
+ * Note: the only date in the output is the build date, so the same sources give the same bytes.
+ */
+export const jsonWriter: Writer = {
+  name: 'json',
+  description: 'a JSON catalogue API with JSON Schemas (api/catalogue.json)',
+  async publish(context) {
+    const { course, outDir } = context;
+    const schemaUrl = (kind: ApiDocumentKind): string => publicUrl(course, schemaPath(kind));
+    for (const kind of Object.keys(apiDocumentSchemas) as ApiDocumentKind[]) {
+      await writeOutput(outDir, schemaPath(kind), jsonText(apiJsonSchema(kind, schemaUrl(kind))));
+    }
+    const sections = course.sections.map((section) => sectionEntry(context, section));
+    const catalogue: CatalogueDocument = {
+      $schema: schemaUrl('catalogue'),
+      apiVersion,
+      generated: context.buildDate.toISOString(),
+      course: courseEntry(context),
+      sections,
+    };
+    await writeDocument(outDir, outputPaths.catalogue, apiDocumentSchemas.catalogue, catalogue);
+    const lessonCount = sections.reduce((sum, entry) => sum + entry.lessons.length, 0);
+    let lessonsWritten = 0;
+    for (const [index, section] of course.sections.entries()) {
+      const entry = sections[index]!;
+      const sectionDocument: SectionDocument = { $schema: schemaUrl('section'), apiVersion, section: entry };
+      await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
+      for (const [position, lesson] of section.lessons.entries()) {
+        const lessonDocument: LessonDocument = {
+          $schema: schemaUrl('lesson'),
+          apiVersion,
+          section: { number: entry.number, title: entry.title, url: entry.url, apiUrl: entry.apiUrl },
+          lesson: { ...entry.lessons[position]!, ...lessonBody(context, lesson) },
+        };
+        await writeDocument(outDir, outputPaths.lessonApi(lesson), apiDocumentSchemas.lesson, lessonDocument);
+        context.progress(++lessonsWritten, lessonCount, lesson.id);
+      }
+    }
+    return `${1 + sections.length + lessonCount} documents, ${Object.keys(apiDocumentSchemas).length} schemas`;
+  },
+};
