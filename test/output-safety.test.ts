@@ -128,6 +128,8 @@ describe('atomic builds', () => {
     expect(leftovers(path.dirname(out))).toEqual([]);
     expect(existsSync(path.join(out, '04-distributed-systems', 'index.html'))).toBe(true);
     expect(await waitFor(() => chromiumCount() === 0, 10_000)).toBe(true);
+    const killed = child.pid!;
+    expect(readdirSync(os.tmpdir()).filter((name) => name.startsWith(`coursebook-chromium-${killed}-`))).toEqual([]);
   });
 });
 

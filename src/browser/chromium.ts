@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
@@ -68,6 +68,27 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
+const profilePrefix = 'coursebook-chromium-';
+
+/** Removes Chromium profile folders left by Coursebook processes that were killed (kill -9). */
+async function removeStaleProfiles(): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await readdir(os.tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const owner = Number(/^coursebook-chromium-(\d+)-/.exec(name)?.[1]);
+    if (!owner || owner === process.pid) continue;
+    try {
+      process.kill(owner, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') await rm(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /**
  * Creates a lazily started browser session: nothing runs until `get()` is first called, so a
  * build that needs no browser never starts one.
@@ -84,7 +105,8 @@ export function browserSession(): BrowserSession {
       browser ??= (async () => {
         unregister = onInterrupt(() => session.close());
         const executablePath = await findChromium();
-        profile = await mkdtemp(path.join(os.tmpdir(), 'coursebook-chromium-'));
+        await removeStaleProfiles();
+        profile = await mkdtemp(path.join(os.tmpdir(), `${profilePrefix}${process.pid}-`));
         const puppeteer = (await import('puppeteer')).default;
         try {
           // pipe: Chromium talks over stdio, so it exits with us even when we are killed with SIGKILL.
