@@ -4,7 +4,6 @@ import path from 'node:path';
 import { countBySeverity, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CoursebookError } from './load/errors.js';
 import { loadCourse } from './load/load.js';
-import { isInside } from './load/references.js';
 import type { Course } from './model/course.js';
 import { findWriter, writers } from './outputs/index.js';
 import { listFiles } from './outputs/files.js';
@@ -14,6 +13,9 @@ import { outputPaths } from './render/paths.js';
 import { onInterrupt } from './process/interrupt.js';
 import type { Writer } from './outputs/writer.js';
 import { browserSession, type BrowserSession } from './browser/chromium.js';
+import { cacheFolder, type CacheOptions } from './cache/folder.js';
+import { buildKeys } from './cache/keys.js';
+import { OutputCache } from './cache/outputs.js';
 import { DiagramCache } from './diagrams/cache.js';
 import { diagramHash } from './diagrams/collect.js';
 import { diagramFigure } from './diagrams/figure.js';
@@ -31,24 +33,9 @@ export interface CheckResult {
 }
 
 /** Options shared by `check` and `build`. */
-export interface CheckOptions {
-  /** The output folder; the cache sits beside it. Defaults to `dist`. */
-  out?: string;
-  /** Use the persistent cache (default true). */
-  cache?: boolean;
+export interface CheckOptions extends CacheOptions {
   /** A browser session to reuse; one is created (and closed) otherwise. */
   browser?: BrowserSession;
-}
-
-/**
- * The persistent cache folder: course.yml's `cache` (relative to the content root), else
- * `.coursebook-cache/` beside the output folder; none with `cache: false`.
- */
-export function cacheFolder(course: Course, options: CheckOptions): string | undefined {
-  if (options.cache === false) return undefined;
-  const wanted = course.config.cache ? path.resolve(course.root, course.config.cache) : path.join(path.dirname(path.resolve(options.out ?? 'dist')), '.coursebook-cache');
-  // Nothing is ever written inside the content folder: such a cache moves beside it.
-  return isInside(course.root, wanted) ? path.join(path.dirname(course.root), '.coursebook-cache') : wanted;
 }
 
 /**
@@ -59,11 +46,11 @@ export function cacheFolder(course: Course, options: CheckOptions): string | und
  * @throws CoursebookError when it cannot run at all
  */
 export async function check(contentDir: string, options: CheckOptions = {}): Promise<CheckResult> {
-  const { course, diagnostics } = await loadCourse(contentDir);
+  const { course, diagnostics } = await loadCourse(contentDir, options);
   const browser = options.browser ?? browserSession();
   let diagrams: PreparedDiagrams;
   try {
-    diagrams = await prepareDiagrams(course, { cache: new DiagramCache(cacheFolder(course, options)), browser });
+    diagrams = await prepareDiagrams(course, { cache: new DiagramCache(cacheFolder(course.root, course.config, options)), browser });
   } finally {
     if (!options.browser) await browser.close();
   }
@@ -207,6 +194,8 @@ async function buildWith(contentDir: string, options: BuildOptions, formats: str
       const result = results.get(hash);
       return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
     });
+    const cache = new OutputCache(cacheFolder(checked.course.root, checked.course.config, options));
+    const keys = await buildKeys(checked.course, formats);
     for (const writer of selected) {
       const step = writer.name;
       const context = {
@@ -216,6 +205,8 @@ async function buildWith(contentDir: string, options: BuildOptions, formats: str
         buildDate: date,
         render,
         browser,
+        cache,
+        keys,
         log: (line: string) => emit({ type: 'log', step, line }),
         progress: (done: number, total: number, label?: string) => emit({ type: 'step-progress', step, done, total, ...(label ? { label } : {}) }),
       };
@@ -223,6 +214,7 @@ async function buildWith(contentDir: string, options: BuildOptions, formats: str
     }
     const written = await summarise(staging);
     await commitStaging(staging, outDir);
+    await cache.prune(formats);
     staging = undefined;
     return { ...checked, published: true, outDir, formats, written };
   } finally {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../src/browser/chromium.js';
 import type { CatalogueDocument, LessonDocument, SectionDocument } from '../src/model/catalogue.js';
 import { listFiles } from '../src/outputs/files.js';
+import { buildKeys } from '../src/cache/keys.js';
+import { OutputCache } from '../src/cache/outputs.js';
 import { jsonWriter } from '../src/outputs/json.js';
 import { build, buildDate, check } from '../src/pipeline.js';
 import { createRenderer } from '../src/render/renderer.js';
@@ -292,7 +294,9 @@ describe('json writer: downloads and reproducibility', () => {
     const date = await buildDate(course);
     const browser = browserSession();
     cleanups.push(() => browser.close());
-    const publish = (formats: string[]): Promise<string | void> => jsonWriter.publish({ course, outDir: dir, formats, buildDate: date, render, browser, log: () => {}, progress: () => {} });
+    const cache = new OutputCache(undefined);
+    const publish = async (formats: string[]): Promise<string | void> =>
+      jsonWriter.publish({ course, outDir: dir, formats, buildDate: date, render, browser, cache, keys: await buildKeys(course, formats), log: () => {}, progress: () => {} });
     expect(await publish(['json', 'pdf', 'epub'])).toBe('14 documents, 3 schemas');
     const both = readJson<CatalogueDocument>(dir, 'api/catalogue.json');
     const slug = encodeURIComponent('ünïcode--courses--日本語');

@@ -167,7 +167,7 @@ describe('progress and output', () => {
     const out = path.join(scratch.dir, 'progress', 'dist');
     const result = await cli(['build', fixture('valid', 'content'), '--out', out, '--format', 'html']);
     expect(result.stderr).toMatch(/^✓ check +\d+\.\d\d s {2}14 files/m);
-    expect(result.stderr).toMatch(/^✓ html +\d+\.\d\d s {2}14 pages$/m);
+    expect(result.stderr).toMatch(/^✓ html +\d+\.\d\d s {2}14 pages \(\d+ rendered, \d+ cached\)$/m);
     expect(result.stderr).toMatch(new RegExp(`^Wrote \\d+ files \\(\\d+\\.\\d kB\\) to ${out.replace(/[/.]/g, '\\$&')}: html \\d+ files \\d+\\.\\d kB$`, 'm'));
     expect(result.stderr).not.toMatch(/\x1b\[/);
   });

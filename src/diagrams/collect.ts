@@ -48,7 +48,9 @@ export function collectDiagrams(course: Course): DiagramSource[] {
   const found: DiagramSource[] = [];
   for (const section of course.sections) {
     diagramsOf(section.intro, section.path, found);
-    for (const lesson of section.lessons) diagramsOf(lesson.tree, lesson.path, found);
+    for (const lesson of section.lessons) {
+      for (const { position, source } of lesson.diagrams) found.push({ file: lesson.path, position, source, caption: splitDiagramCaption(source).caption, hash: diagramHash(source) });
+    }
   }
   return found;
 }

@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { assignHeadingIds } from '../markdown/headings.js';
 import { parseMarkdown } from '../markdown/parse.js';
 import { countWords, readingMinutes } from '../markdown/words.js';
+import { visit } from 'unist-util-visit';
 import type { LessonHeading, Point } from '../model/course.js';
 import { lessonFrontmatterSchema, sectionFrontmatterSchema, type LessonFrontmatter, type SectionFrontmatter } from '../model/schemas.js';
 import { readFrontmatter, validateFields } from './frontmatter.js';
@@ -24,39 +25,78 @@ function parseSource(text: string, path: string): ParsedSource & { fields?: Reco
   return { file, tree, positions: frontmatter.positions, diagnostics: frontmatter.diagnostics, fields: frontmatter.fields, rawScalars: frontmatter.rawScalars };
 }
 
-/** A lesson file after parsing, before cross-file resolution. */
-export interface ParsedLesson extends ParsedSource {
+/**
+ * What the loader and every rule need of a lesson, without its tree: small, plain data that the
+ * lesson cache keeps between builds, so an unchanged lesson is not parsed again.
+ */
+export interface LessonSummary {
+  diagnostics: Diagnostic[];
+  positions: Record<string, Point>;
   frontmatter: Partial<LessonFrontmatter>;
   words: number;
   computedMinutes: number;
   headings: LessonHeading[];
   rawReferences: RawReference[];
+  /** No body beyond frontmatter and comments. */
+  isEmpty: boolean;
+  /** The last line of the file. */
+  endLine: number;
+  /** ```mermaid blocks: where they are and their source. */
+  diagrams: { position: Point; source: string }[];
+  /** Languages of code blocks, for the highlighter. */
+  codeLanguages: string[];
 }
 
 /**
- * Parses a lesson's text: frontmatter validated field by field, heading ids, words, references.
+ * Parses a lesson's text into its tree (heading ids assigned). Every parse of a lesson goes
+ * through here, so a tree parsed late (for rendering) is the tree the summary was made from.
+ * @param text the decoded source
+ * @param path the lesson's path relative to the content root
+ */
+export function parseLessonTree(text: string, path: string): Root {
+  const tree = parseMarkdown(new VFile({ path, value: text }));
+  assignHeadingIds(tree);
+  return tree;
+}
+
+/**
+ * Parses a lesson's text and summarises it: frontmatter validated field by field, heading ids,
+ * words, references, diagrams.
  * @param text the decoded source
  * @param path the lesson's path relative to the content root
  * @param wordsPerMinute the course's reading speed
  */
-export function parseLesson(text: string, path: string, wordsPerMinute: number): ParsedLesson {
-  const source = parseSource(text, path);
-  const fields = source.fields === undefined ? undefined : { ...source.fields };
+export function summariseLesson(text: string, path: string, wordsPerMinute: number): { summary: LessonSummary; tree: Root } {
+  const tree = parseMarkdown(new VFile({ path, value: text }));
+  const frontmatter = readFrontmatter(tree, path);
+  const fields = frontmatter.fields === undefined ? undefined : { ...frontmatter.fields };
   // `lesson: 4.10` unquoted is the float 4.1 to YAML; the raw source keeps what the author wrote.
-  if (fields && typeof fields.lesson === 'number' && source.rawScalars.lesson) fields.lesson = source.rawScalars.lesson;
+  if (fields && typeof fields.lesson === 'number' && frontmatter.rawScalars.lesson) fields.lesson = frontmatter.rawScalars.lesson;
   const start = { line: 1, column: 1 };
-  const checked = validateFields(lessonFrontmatterSchema, { fields, positions: source.positions }, { file: path, rule: 'frontmatter-schema', start, what: 'the lesson frontmatter' });
-  const headings = assignHeadingIds(source.tree);
-  const words = countWords(source.tree);
-  return {
-    ...source,
-    diagnostics: [...source.diagnostics, ...checked.diagnostics],
+  const checked = validateFields(lessonFrontmatterSchema, { fields, positions: frontmatter.positions }, { file: path, rule: 'frontmatter-schema', start, what: 'the lesson frontmatter' });
+  const headings = assignHeadingIds(tree);
+  const words = countWords(tree);
+  const diagrams: LessonSummary['diagrams'] = [];
+  const codeLanguages = new Set<string>();
+  visit(tree, 'code', (node) => {
+    if (node.lang === 'mermaid') diagrams.push({ position: { line: node.position?.start.line ?? 1, column: node.position?.start.column ?? 1 }, source: node.value });
+    else if (node.lang) codeLanguages.add(node.lang);
+  });
+  const body = tree.children.filter((node) => node.type !== 'yaml' && !(node.type === 'html' && /^\s*<!--[\s\S]*-->\s*$/.test(node.value)));
+  const summary: LessonSummary = {
+    diagnostics: [...frontmatter.diagnostics, ...checked.diagnostics],
+    positions: frontmatter.positions,
     frontmatter: checked.value,
     words,
     computedMinutes: readingMinutes(words, wordsPerMinute),
     headings,
-    rawReferences: collectReferences(source.tree),
+    rawReferences: collectReferences(tree),
+    isEmpty: body.length === 0,
+    endLine: tree.position?.end.line ?? 1,
+    diagrams,
+    codeLanguages: [...codeLanguages].sort(),
   };
+  return { summary, tree };
 }
 
 /** A section.md after parsing. */

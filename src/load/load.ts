@@ -1,12 +1,17 @@
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Root } from 'mdast';
+import { VFile } from 'vfile';
+import { cacheFolder, type CacheOptions } from '../cache/folder.js';
+import { hashOf, toolFingerprint } from '../cache/fingerprint.js';
+import { LessonCache } from '../cache/lessons.js';
 import { loadConfig } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
 import { CoursebookError } from './errors.js';
-import { parseLesson, parseSection } from './lesson.js';
-import { isInside, resolveReferences, type CourseFiles } from './references.js';
+import { parseLessonTree, parseSection, summariseLesson } from './lesson.js';
+import { isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
 import { readSource } from './source.js';
 
 /** The course as loaded, with every problem found while reading each file on its own. */
@@ -68,7 +73,7 @@ async function entryKind(entry: Dirent, absolute: string, relative: string, real
  * @param contentDir the content root
  * @throws CoursebookError when the folder or course.yml cannot be used at all
  */
-export async function loadCourse(contentDir: string): Promise<LoadResult> {
+export async function loadCourse(contentDir: string, options: CacheOptions = {}): Promise<LoadResult> {
   const root = path.resolve(contentDir);
   let info;
   try {
@@ -79,6 +84,7 @@ export async function loadCourse(contentDir: string): Promise<LoadResult> {
   if (!info.isDirectory()) throw new CoursebookError(`${contentDir} is not a folder. Pass the folder that holds course.yml.`);
   const realRoot = await realpath(root);
   const { config, diagnostics } = await loadConfig(root);
+  const lessonCache = await LessonCache.open(cacheFolder(root, config, options), hashOf(await toolFingerprint(), config.readingSpeed));
 
   const sectionDirs: { name: string; absolute: string }[] = [];
   for (const entry of await listFolder(root, '', diagnostics)) {
@@ -92,11 +98,11 @@ export async function loadCourse(contentDir: string): Promise<LoadResult> {
   }
   sectionDirs.sort((a, b) => byPosition(a.name, b.name));
 
-  const files: CourseFiles = { root, realRoot, lessons: new Set(), sections: new Map() };
+  const files: CourseFiles = { root, realRoot, lessons: new Set(), sections: new Map(), inspected: new Map() };
   const sections: Section[] = [];
-  const pending: { lesson: Lesson; raw: ReturnType<typeof parseLesson>['rawReferences'] }[] = [];
+  const pending: { lesson: Lesson; raw: RawReference[] }[] = [];
   for (const dir of sectionDirs) {
-    const loaded = await loadSection(dir.name, dir.absolute, config, realRoot, diagnostics);
+    const loaded = await loadSection(dir.name, dir.absolute, config, realRoot, diagnostics, lessonCache);
     sections.push(loaded.section);
     pending.push(...loaded.pending);
     files.sections.set(dir.name, loaded.section.path);
@@ -108,6 +114,7 @@ export async function loadCourse(contentDir: string): Promise<LoadResult> {
       lesson.references = await resolveReferences(raw, lesson.path, files);
     }),
   );
+  await lessonCache.save(files.lessons);
   return { course: { root, config, sections }, diagnostics };
 }
 
@@ -117,7 +124,8 @@ async function loadSection(
   config: CourseConfig,
   realRoot: string,
   diagnostics: Diagnostic[],
-): Promise<{ section: Section; pending: { lesson: Lesson; raw: ReturnType<typeof parseLesson>['rawReferences'] }[] }> {
+  lessonCache: LessonCache,
+): Promise<{ section: Section; pending: { lesson: Lesson; raw: RawReference[] }[] }> {
   const { position, slug } = splitPrefix(name);
   const sectionPath = `${name}/${sectionFileName}`;
   const entries = await listFolder(absolute, name, diagnostics);
@@ -170,40 +178,55 @@ async function loadSection(
   }
 
   lessonNames.sort(byPosition);
-  const pending: { lesson: Lesson; raw: ReturnType<typeof parseLesson>['rawReferences'] }[] = [];
+  const pending: { lesson: Lesson; raw: RawReference[] }[] = [];
   const sources = await Promise.all(lessonNames.map((file) => readSource(path.join(absolute, file), `${name}/${file}`)));
   lessonNames.forEach((fileName, index) => {
     const lessonPath = `${name}/${fileName}`;
     const source = sources[index]!;
     diagnostics.push(...source.diagnostics);
     if (source.text === undefined) return;
-    const parsed = parseLesson(source.text, lessonPath, config.readingSpeed);
-    diagnostics.push(...parsed.diagnostics);
+    const text = source.text;
+    const hash = hashOf(text);
+    let summary = lessonCache.get(lessonPath, hash);
+    let tree: Root | undefined;
+    if (!summary) {
+      ({ summary, tree } = summariseLesson(text, lessonPath, config.readingSpeed));
+      lessonCache.set(lessonPath, hash, summary);
+    }
+    diagnostics.push(...summary.diagnostics);
     const prefix = splitPrefix(fileName.replace(/\.md$/i, ''));
     // Without a valid `lesson` field (already reported), the number falls back to the file position.
     const fallbackNumber = prefix.position ?? section.lessons.length + 1;
-    const [declaredSection, declaredNumber] = parsed.frontmatter.lesson?.split('.').map(Number) ?? [section.number, fallbackNumber];
-    const lesson: Lesson = {
-      id: parsed.frontmatter.lesson ?? `${section.number}.${fallbackNumber}`,
+    const [declaredSection, declaredNumber] = summary.frontmatter.lesson?.split('.').map(Number) ?? [section.number, fallbackNumber];
+    const lesson = {
+      id: summary.frontmatter.lesson ?? `${section.number}.${fallbackNumber}`,
       lessonNumber: declaredNumber ?? fallbackNumber,
       declaredSection: declaredSection ?? section.number,
       slug: prefix.slug,
       path: lessonPath,
-      title: parsed.frontmatter.title ?? prefix.slug,
-      summary: parsed.frontmatter.summary ?? '',
-      minutes: parsed.frontmatter.minutes ?? parsed.computedMinutes,
-      computedMinutes: parsed.computedMinutes,
-      words: parsed.words,
-      headings: parsed.headings,
+      title: summary.frontmatter.title ?? prefix.slug,
+      summary: summary.frontmatter.summary ?? '',
+      minutes: summary.frontmatter.minutes ?? summary.computedMinutes,
+      computedMinutes: summary.computedMinutes,
+      words: summary.words,
+      headings: summary.headings,
       references: [],
-      fieldPositions: parsed.positions,
-      file: parsed.file,
-      tree: parsed.tree,
-    };
+      fieldPositions: summary.positions,
+      isEmpty: summary.isEmpty,
+      endLine: summary.endLine,
+      diagrams: summary.diagrams,
+      codeLanguages: summary.codeLanguages,
+      file: new VFile({ path: lessonPath, value: text }),
+    } as Omit<Lesson, 'tree'> as Lesson;
+    // The tree is parsed when a writer first needs it: an unchanged lesson served from the caches is never parsed.
+    Object.defineProperty(lesson, 'tree', {
+      enumerable: true,
+      get: () => (tree ??= parseLessonTree(text, lessonPath)),
+    });
     if (prefix.position !== undefined) lesson.filePosition = prefix.position;
-    if (parsed.frontmatter.group !== undefined) lesson.group = parsed.frontmatter.group;
+    if (summary.frontmatter.group !== undefined) lesson.group = summary.frontmatter.group;
     section.lessons.push(lesson);
-    pending.push({ lesson, raw: parsed.rawReferences });
+    pending.push({ lesson, raw: summary.rawReferences });
   });
   section.groups = groupLessons(section.groupTitles, section.lessons);
   return { section, pending };

@@ -39,6 +39,8 @@ export interface CourseFiles {
   lessons: Set<string>;
   /** section.md paths, and section folder paths, relative to the root. */
   sections: Map<string, string>;
+  /** Referenced files already inspected in this load, by absolute path. */
+  inspected: Map<string, Promise<string | 'outside' | undefined>>;
 }
 
 const schemePattern = /^[a-z][a-z0-9+.-]*:/i;
@@ -78,19 +80,31 @@ export async function resolveReference(url: string, fromFile: string, files: Cou
   if (files.lessons.has(relative)) return withFragment({ kind: 'lesson', path: relative });
   const section = files.sections.get(relative.replace(/\/$/, ''));
   if (section) return withFragment({ kind: 'section', path: section });
-  let real: string;
-  try {
-    real = await realpath(absolute);
-  } catch {
-    return withFragment({ kind: 'missing', path: relative });
+  const file = await inspectFile(absolute, files);
+  if (file === 'outside') return { kind: 'outside', path: decoded };
+  if (file === undefined) return withFragment({ kind: 'missing', path: relative });
+  return { kind: 'asset', path: relative, absolute: file };
+}
+
+/**
+ * Follows symlinks and checks a referenced file once per build, however many lessons name it.
+ * @returns its real path, 'outside' when it leaves the content root, undefined when it is no file
+ */
+function inspectFile(absolute: string, files: CourseFiles): Promise<string | 'outside' | undefined> {
+  let pending = files.inspected.get(absolute);
+  if (!pending) {
+    pending = (async () => {
+      try {
+        const real = await realpath(absolute);
+        if (!isInside(files.realRoot, real)) return 'outside';
+        return (await stat(real)).isFile() ? real : undefined;
+      } catch {
+        return undefined;
+      }
+    })();
+    files.inspected.set(absolute, pending);
   }
-  if (!isInside(files.realRoot, real)) return { kind: 'outside', path: decoded };
-  try {
-    if (!(await stat(real)).isFile()) return withFragment({ kind: 'missing', path: relative });
-  } catch {
-    return withFragment({ kind: 'missing', path: relative });
-  }
-  return { kind: 'asset', path: relative, absolute: real };
+  return pending;
 }
 
 function safeDecode(text: string): string {

@@ -70,8 +70,21 @@ export interface Lesson {
   references: LessonReference[];
   /** Where each frontmatter field is written, for diagnostics. */
   fieldPositions: Record<string, Point>;
+  /** No body beyond frontmatter and comments. */
+  isEmpty: boolean;
+  /** The last line of the file. */
+  endLine: number;
+  /** ```mermaid blocks: where they are and their source. */
+  diagrams: { position: Point; source: string }[];
+  /** Languages of the lesson's code blocks. */
+  codeLanguages: string[];
+  /** The source file (its value is the decoded text). */
   file: VFile;
-  tree: Root;
+  /**
+   * The lesson's mdast, heading ids assigned.
+   * Note: parsed on first access; a lesson whose outputs all come from the cache is never parsed.
+   */
+  readonly tree: Root;
 }
 
 /** A lesson group of a section, in the order section.md declares. */

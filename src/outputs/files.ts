@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -10,7 +10,10 @@ import path from 'node:path';
 export async function writeOutput(outDir: string, relative: string, content: string | Uint8Array): Promise<void> {
   const target = path.join(outDir, ...relative.split('/'));
   await mkdir(path.dirname(target), { recursive: true });
-  await writeFile(target, content);
+  // A new file renamed into place: a path hard-linked from the output cache is never written through.
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, content);
+  await rename(temporary, target);
 }
 
 /**
@@ -22,7 +25,9 @@ export async function writeOutput(outDir: string, relative: string, content: str
 export async function copyOutput(source: string, outDir: string, relative: string): Promise<void> {
   const target = path.join(outDir, ...relative.split('/'));
   await mkdir(path.dirname(target), { recursive: true });
-  await copyFile(source, target);
+  const temporary = `${target}.${process.pid}.tmp`;
+  await copyFile(source, temporary);
+  await rename(temporary, target);
 }
 
 /** Lists the files under a folder, recursively, as paths relative to it (sorted, forward slashes). */

@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import MiniSearch from 'minisearch';
+import pLimit from 'p-limit';
 import type { Course, Lesson } from '../model/course.js';
+import { hashOf } from '../cache/fingerprint.js';
 import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
 import { outputPaths } from '../render/paths.js';
@@ -43,14 +45,24 @@ export function referencedAssets(course: Course): Map<string, string> {
   return new Map([...assets].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Builds the offline search index: MiniSearch, prebuilt, shipped as a script so it works from file://. */
-function searchIndexScript(lessons: { view: LessonView; text: string }[]): string {
-  const options = { fields: ['title', 'headings', 'text'], storeFields: [] as string[], idField: 'id' };
-  const index = new MiniSearch(options);
+/** MiniSearch settings shared by the build and the page script. */
+const searchOptions = { fields: ['title', 'headings', 'text'], storeFields: [] as string[], idField: 'id' };
+
+/** One section's search index, serialised; sections are indexed apart so an edit re-indexes one. */
+function searchShard(lessons: { view: LessonView; text: string }[]): string {
+  const index = new MiniSearch(searchOptions);
   index.addAll(lessons.map(({ view, text }) => ({ id: view.id, title: `${view.id} ${view.title}`, headings: view.headings.map((h) => h.text).join(' '), text })));
-  const docs = Object.fromEntries(lessons.map(({ view }) => [view.id, { lesson: view.id, title: view.title, href: view.href }]));
-  return `window.COURSEBOOK_SEARCH = ${JSON.stringify({ options, index: index.toJSON(), docs })};\n`;
+  return JSON.stringify(index.toJSON());
 }
+
+/** The offline search script data: every section's shard and the lessons' titles and links. */
+function searchIndexScript(shards: string[], lessons: LessonView[]): string {
+  const docs = Object.fromEntries(lessons.map((view) => [view.id, { lesson: view.id, title: view.title, href: view.href }]));
+  return `window.COURSEBOOK_SEARCH = {"options":${JSON.stringify(searchOptions)},"shards":[${shards.join(',')}],"docs":${JSON.stringify(docs)}};\n`;
+}
+
+/** How many files a writer reads and writes at once. */
+const ioConcurrency = 16;
 
 /**
  * The HTML site: a home page, a page per section and per lesson, the course's assets, the
@@ -68,7 +80,6 @@ export const htmlWriter: Writer = {
     await writeOutput(outDir, outputPaths.home, renderTemplate(env, 'site/home.njk', { ...base, root: '' }));
 
     const lessons: { lesson: Lesson; view: LessonView }[] = course.sections.flatMap((section, s) => section.lessons.map((lesson, l) => ({ lesson, view: view.sections[s]!.lessons[l]! })));
-    const searchable: { view: LessonView; text: string }[] = [];
     for (const [s, section] of course.sections.entries()) {
       const sectionView = view.sections[s]!;
       const page = outputPaths.section(section);
@@ -76,24 +87,51 @@ export const htmlWriter: Writer = {
       const introHtml = intro ? toHtml(intro) : '';
       await writeOutput(outDir, page, renderTemplate(env, 'site/section.njk', { ...base, root: rootOf(page), section: sectionView, introHtml }));
     }
-    for (const [index, { lesson, view: lessonView }] of lessons.entries()) {
-      const page = outputPaths.lesson(lesson);
-      const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, page));
-      const sectionView = view.sections.find((candidate) => candidate.number === lessonView.sectionNumber)!;
-      const html = renderTemplate(env, 'site/lesson.njk', {
-        ...base,
-        root: rootOf(page),
-        section: sectionView,
-        lesson: lessonView,
-        bodyHtml: toHtml(body),
-        previous: lessons[index - 1]?.view,
-        next: lessons[index + 1]?.view,
-      });
-      await writeOutput(outDir, page, html);
-      context.progress(index + 1, lessons.length, lesson.id);
-      searchable.push({ view: lessonView, text: bodyText(body) });
+    const limit = pLimit(ioConcurrency);
+    const texts = new Map<Lesson, string>();
+    const pageKey = (lesson: Lesson): string => hashOf('html-lesson', context.keys.base, context.keys.shell, context.keys.lesson(lesson));
+    let done = 0;
+    let rendered = 0;
+    await Promise.all(
+      lessons.map(({ lesson, view: lessonView }, index) =>
+        limit(async () => {
+          const page = outputPaths.lesson(lesson);
+          const key = pageKey(lesson);
+          if (!(await context.cache.reuse('html', key, outDir, [page]))) {
+            const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, page));
+            const sectionView = view.sections.find((candidate) => candidate.number === lessonView.sectionNumber)!;
+            const html = renderTemplate(env, 'site/lesson.njk', {
+              ...base,
+              root: rootOf(page),
+              section: sectionView,
+              lesson: lessonView,
+              bodyHtml: toHtml(body),
+              previous: lessons[index - 1]?.view,
+              next: lessons[index + 1]?.view,
+            });
+            await writeOutput(outDir, page, html);
+            const text = bodyText(body);
+            texts.set(lesson, text);
+            await context.cache.store('html', key, outDir, [page], { 'search.txt': text });
+            rendered++;
+          }
+          context.progress(++done, lessons.length, lesson.id);
+        }),
+      ),
+    );
+    const shards: string[] = [];
+    for (const [s, section] of course.sections.entries()) {
+      const key = hashOf('html-search', context.keys.base, context.keys.shell, context.keys.section(section));
+      let shard = await context.cache.extra('html', key, 'shard.json');
+      if (shard === undefined) {
+        const entries = await Promise.all(
+          section.lessons.map(async (lesson, l) => ({ view: view.sections[s]!.lessons[l]!, text: texts.get(lesson) ?? (await context.cache.extra('html', pageKey(lesson), 'search.txt')) ?? bodyText(render.body(lesson)) })),
+        );
+        shard = searchShard(entries);
+        await context.cache.store('html', key, outDir, [], { 'shard.json': shard });
+      }
+      shards.push(shard);
     }
-
     for (const [relative, absolute] of referencedAssets(course)) await copyOutput(absolute, outDir, outputPaths.asset(relative));
     for (const folder of [...templateFolders(course)].reverse()) {
       for (const file of await listFiles(path.join(folder, 'assets'))) await copyOutput(path.join(folder, 'assets', file), outDir, `${outputPaths.siteAssets}/${file}`);
@@ -101,7 +139,7 @@ export const htmlWriter: Writer = {
     // The UMD build is not in minisearch's exports map; it sits beside the CommonJS entry.
     const minisearchUmd = path.join(path.dirname(require.resolve('minisearch')), '..', 'umd', 'index.js');
     await copyOutput(minisearchUmd, outDir, `${outputPaths.siteAssets}/minisearch.js`);
-    await writeOutput(outDir, outputPaths.searchIndex, searchIndexScript(searchable));
-    return `${lessons.length + course.sections.length + 1} pages`;
+    await writeOutput(outDir, outputPaths.searchIndex, searchIndexScript(shards, view.lessons));
+    return `${lessons.length + course.sections.length + 1} pages (${rendered} rendered, ${lessons.length - rendered} cached)`;
   },
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { toHtml } from 'hast-util-to-html';
+import pLimit from 'p-limit';
 import type { z } from 'zod';
 import {
   apiDocumentSchemas,
@@ -20,6 +21,7 @@ import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
 import { apiLinkPolicy } from '../render/site-links.js';
+import { hashOf } from '../cache/fingerprint.js';
 import { writeOutput } from './files.js';
 import type { PublishContext, Writer } from './writer.js';
 
@@ -121,21 +123,33 @@ export const jsonWriter: Writer = {
     await writeDocument(outDir, outputPaths.catalogue, apiDocumentSchemas.catalogue, catalogue);
     const lessonCount = sections.reduce((sum, entry) => sum + entry.lessons.length, 0);
     let lessonsWritten = 0;
+    const limit = pLimit(16);
+    const tasks: Promise<void>[] = [];
     for (const [index, section] of course.sections.entries()) {
       const entry = sections[index]!;
       const sectionDocument: SectionDocument = { $schema: schemaUrl('section'), apiVersion, section: entry };
       await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
       for (const [position, lesson] of section.lessons.entries()) {
-        const lessonDocument: LessonDocument = {
-          $schema: schemaUrl('lesson'),
-          apiVersion,
-          section: { number: entry.number, title: entry.title, url: entry.url, apiUrl: entry.apiUrl },
-          lesson: { ...entry.lessons[position]!, ...lessonBody(context, lesson) },
-        };
-        await writeDocument(outDir, outputPaths.lessonApi(lesson), apiDocumentSchemas.lesson, lessonDocument);
-        context.progress(++lessonsWritten, lessonCount, lesson.id);
+        tasks.push(
+          limit(async () => {
+            const key = hashOf('json-lesson', context.keys.base, context.keys.shell, context.keys.lesson(lesson));
+            const file = outputPaths.lessonApi(lesson);
+            if (!(await context.cache.reuse('json', key, outDir, [file]))) {
+              const lessonDocument: LessonDocument = {
+                $schema: schemaUrl('lesson'),
+                apiVersion,
+                section: { number: entry.number, title: entry.title, url: entry.url, apiUrl: entry.apiUrl },
+                lesson: { ...entry.lessons[position]!, ...lessonBody(context, lesson) },
+              };
+              await writeDocument(outDir, file, apiDocumentSchemas.lesson, lessonDocument);
+              await context.cache.store('json', key, outDir, [file]);
+            }
+            context.progress(++lessonsWritten, lessonCount, lesson.id);
+          }),
+        );
       }
     }
+    await Promise.all(tasks);
     return `${1 + sections.length + lessonCount} documents, ${Object.keys(apiDocumentSchemas).length} schemas`;
   },
 };

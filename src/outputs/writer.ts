@@ -1,5 +1,7 @@
 import type { Course } from '../model/course.js';
 import type { BrowserSession } from '../browser/chromium.js';
+import type { BuildKeys } from '../cache/keys.js';
+import type { OutputCache } from '../cache/outputs.js';
 import type { CourseRenderer } from '../render/renderer.js';
 
 /** What every writer gets: the checked course and the folder it writes into. */
@@ -15,6 +17,10 @@ export interface PublishContext {
   render: CourseRenderer;
   /** One Chromium per build, started on first use (PDF printing, covers, diagrams) and closed by the pipeline. */
   browser: BrowserSession;
+  /** Finished outputs of earlier builds, by the hash of their inputs. */
+  cache: OutputCache;
+  /** Hashes to build cache keys from. */
+  keys: BuildKeys;
   /** A detail line, shown with --verbose. */
   log: (line: string) => void;
   /** Fine-grained progress of this writer (pages printed, books zipped), shown on a terminal. */

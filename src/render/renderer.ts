@@ -18,12 +18,13 @@ export interface CourseRenderer {
 /** Code-block languages used anywhere in the course. */
 function languagesOf(course: Course): Set<string> {
   const languages = new Set<string>(['text']);
-  const trees = course.sections.flatMap((section) => [section.intro, ...section.lessons.map((lesson) => lesson.tree)]);
-  for (const tree of trees) {
-    if (!tree) continue;
-    visit(tree, 'code', (node) => {
-      if (node.lang) languages.add(node.lang);
-    });
+  for (const section of course.sections) {
+    if (section.intro) {
+      visit(section.intro, 'code', (node) => {
+        if (node.lang) languages.add(node.lang);
+      });
+    }
+    for (const lesson of section.lessons) for (const lang of lesson.codeLanguages) languages.add(lang);
   }
   return languages;
 }

@@ -8,10 +8,8 @@ export const emptyLessonRule: Rule = {
     const found: Diagnostic[] = [];
     for (const section of course.sections) {
       for (const lesson of section.lessons) {
-        const body = lesson.tree.children.filter((node) => node.type !== 'yaml' && !(node.type === 'html' && /^\s*<!--[\s\S]*-->\s*$/.test(node.value)));
-        if (body.length > 0) continue;
-        const end = lesson.tree.position?.end;
-        found.push(diagnostic('empty-lesson', lesson.path, end ? { line: end.line, column: 1 } : undefined, `Lesson ${lesson.id} has no text. Write the lesson below the frontmatter.`));
+        if (!lesson.isEmpty) continue;
+        found.push(diagnostic('empty-lesson', lesson.path, { line: lesson.endLine, column: 1 }, `Lesson ${lesson.id} has no text. Write the lesson below the frontmatter.`));
       }
     }
     return found;

@@ -6,7 +6,14 @@
   var form = document.querySelector('form.search');
   if (!data || !form || typeof MiniSearch === 'undefined') return;
   var root = document.documentElement.getAttribute('data-root') || '';
-  var index = MiniSearch.loadJS(data.index, data.options);
+  var shards = data.shards.map(function (shard) { return MiniSearch.loadJS(shard, data.options); });
+  var index = {
+    search: function (query, options) {
+      var hits = [];
+      shards.forEach(function (shard) { hits = hits.concat(shard.search(query, options)); });
+      return hits.sort(function (a, b) { return b.score - a.score; });
+    }
+  };
   var input = form.querySelector('input');
   var list = form.querySelector('.search-results');
   form.hidden = false;

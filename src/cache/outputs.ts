@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+
+const extrasFolder = '.extras';
+const manifestName = 'manifest.json';
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+import path from 'node:path';
+
+/**
+ * Finished output files kept by the inputs that made them (a key the writer computes from content
+ * hashes, the tool, templates and config). A hit hard-links the files into the new build, so an
+ * unchanged page is neither rendered nor copied.
+ * Note: output files are always written to a new name and renamed (see outputs/files.ts), so a
+ * file shared by the cache and a build is never changed in place.
+ */
+export class OutputCache {
+  private readonly used = new Map<string, Set<string>>();
+
+  /** @param folder the cache folder, or undefined for no cache */
+  constructor(private readonly folder: string | undefined) {}
+
+  private entry(format: string, key: string): string | undefined {
+    return this.folder ? path.join(this.folder, 'outputs', format, key) : undefined;
+  }
+
+  /**
+   * Links a cached entry's files into the output. Returns false (and links nothing usable) on a miss.
+   * @param format the writer's name
+   * @param key the inputs' hash
+   * @param outDir the staging folder
+   * @param files paths relative to `outDir`
+   */
+  async reuse(format: string, key: string, outDir: string, files: string[]): Promise<boolean> {
+    const entry = this.entry(format, key);
+    if (!entry) return false;
+    try {
+      // Every file is checked against the hashes recorded when it was stored: a damaged entry is a miss.
+      const manifest = JSON.parse(await readFile(path.join(entry, extrasFolder, manifestName), 'utf8')) as Record<string, string>;
+      for (const file of files) {
+        if (manifest[file] !== sha256(await readFile(path.join(entry, ...file.split('/'))))) return false;
+      }
+      for (const file of files) {
+        const target = path.join(outDir, ...file.split('/'));
+        await mkdir(path.dirname(target), { recursive: true });
+        await rm(target, { force: true });
+        await link(path.join(entry, ...file.split('/')), target);
+      }
+    } catch {
+      return false;
+    }
+    this.markUsed(format, key);
+    return true;
+  }
+
+  /**
+   * Keeps files the writer just produced under their key.
+   * @param format the writer's name
+   * @param key the inputs' hash
+   * @param outDir the staging folder
+   * @param files paths relative to `outDir`
+   * @param extras texts to keep beside the files, read back with `extra()`
+   */
+  async store(format: string, key: string, outDir: string, files: string[], extras: Record<string, string> = {}): Promise<void> {
+    const entry = this.entry(format, key);
+    if (!entry) return;
+    const temporary = `${entry}.${process.pid}.tmp`;
+    try {
+      await rm(temporary, { recursive: true, force: true });
+      for (const file of files) {
+        const target = path.join(temporary, ...file.split('/'));
+        await mkdir(path.dirname(target), { recursive: true });
+        await link(path.join(outDir, ...file.split('/')), target);
+      }
+      const manifest: Record<string, string> = {};
+      for (const file of files) manifest[file] = sha256(await readFile(path.join(outDir, ...file.split('/'))));
+      for (const [name, text] of Object.entries({ ...extras, [manifestName]: JSON.stringify(manifest) })) {
+        await mkdir(path.join(temporary, extrasFolder), { recursive: true });
+        await writeFile(path.join(temporary, extrasFolder, name), text);
+      }
+      await rm(entry, { recursive: true, force: true });
+      await rename(temporary, entry);
+      this.markUsed(format, key);
+    } catch {
+      // A cache that cannot be written costs speed next time, never correctness.
+      await rm(temporary, { recursive: true, force: true }).catch(() => {});
+    }
+  }
+
+  /**
+   * Reads a text kept beside an entry's files (such as a page's search text), or undefined.
+   * @param format the writer's name
+   * @param key the inputs' hash
+   * @param name the extra's name
+   */
+  async extra(format: string, key: string, name: string): Promise<string | undefined> {
+    const entry = this.entry(format, key);
+    if (!entry) return undefined;
+    const text = await readFile(path.join(entry, extrasFolder, name), 'utf8').catch(() => undefined);
+    if (text !== undefined) this.markUsed(format, key);
+    return text;
+  }
+
+  private markUsed(format: string, key: string): void {
+    let keys = this.used.get(format);
+    if (!keys) this.used.set(format, (keys = new Set()));
+    keys.add(key);
+  }
+
+  /**
+   * Removes the entries of the given formats that this build did not use, so the cache holds one
+   * build's worth of outputs.
+   * @param formats the formats built in this run
+   */
+  async prune(formats: readonly string[]): Promise<void> {
+    if (!this.folder) return;
+    for (const format of formats) {
+      const folder = path.join(this.folder, 'outputs', format);
+      let names: string[] = [];
+      try {
+        names = await readdir(folder);
+      } catch {
+        continue;
+      }
+      const keep = this.used.get(format) ?? new Set();
+      await Promise.all(names.filter((name) => !keep.has(name)).map((name) => rm(path.join(folder, name), { recursive: true, force: true })));
+    }
+  }
+}
