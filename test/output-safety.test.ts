@@ -9,6 +9,7 @@ import { findWriter } from '../src/outputs/index.js';
 import { build } from '../src/pipeline.js';
 import { cli, fixture, scratchCopy, scratchDir } from './helpers.js';
 import { readTree } from './site.js';
+import { generateCourse } from '../bench/generate.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
 const bin = path.join(projectRoot, 'bin', 'coursebook.js');
@@ -90,12 +91,16 @@ describe('atomic builds', () => {
     }
   });
 
+  // The PDF step is slow by nature; without it, a generated 220-lesson course keeps the html step busy long enough.
   const slowStep = findWriter('pdf') ? 'pdf' : 'html';
   it.each(['SIGINT', 'SIGTERM'] as const)(`%s during the ${slowStep} step leaves the old output, no temporary folders and no Chromium`, async (signal) => {
     const out = path.join(scratch.dir, `signal-${signal}`, 'dist');
+    const big = path.join(scratch.dir, `signal-${signal}-course`);
+    await generateCourse(big, 220);
     expect((await cli(['build', fixture('valid', 'content'), '--out', out, '--format', 'html'])).code).toBe(0);
     const before = await readTree(out);
-    const child = spawn(process.execPath, [bin, 'build', content, '--out', out, '--format', `html,${slowStep}`, '--verbose', '--no-cache'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const source = slowStep === 'pdf' ? content : big;
+    const child = spawn(process.execPath, [bin, 'build', source, '--out', out, '--format', slowStep === 'pdf' ? 'html,pdf' : 'html', '--verbose', '--no-cache'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
