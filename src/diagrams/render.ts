@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import type { BrowserSession } from '../browser/chromium.js';
 import type { DiagramResult } from './cache.js';
 import { diagramConfig } from './config.js';
@@ -16,13 +17,23 @@ const require = createRequire(import.meta.url);
 export async function renderInBrowser(browser: BrowserSession, sources: Map<string, string>): Promise<Map<string, DiagramResult>> {
   const results = new Map<string, DiagramResult>();
   if (sources.size === 0) return results;
+  // Each page renders in its own renderer process: one page per core when there is enough work.
+  const entries = [...sources.entries()];
+  const pages = Math.max(1, Math.min(os.availableParallelism(), Math.floor(entries.length / 8)));
+  const chunks = Array.from({ length: pages }, (_, index) => entries.filter((_, position) => position % pages === index));
+  for (const chunk of await Promise.all(chunks.map((chunk) => renderOnPage(browser, chunk)))) for (const [hash, result] of chunk) results.set(hash, result);
+  return results;
+}
+
+/** Renders some diagrams on one fresh page. */
+async function renderOnPage(browser: BrowserSession, entries: [string, string][]): Promise<Map<string, DiagramResult>> {
+  const results = new Map<string, DiagramResult>();
   const page = await (await browser.get()).newPage();
   try {
     await page.setRequestInterception(true);
     page.on('request', (request) => void (request.url().startsWith('data:') ? request.continue() : request.abort('blockedbyclient')));
     await page.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body></body></html>');
     await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
-    const entries = [...sources.entries()];
     const rendered = await page.evaluate(
       async (items: [string, string][], config: typeof diagramConfig) => {
         const api = (window as unknown as { mermaid: { initialize(c: object): void; parse(s: string): Promise<unknown>; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;

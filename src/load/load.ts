@@ -10,7 +10,8 @@ import { loadConfig } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
 import { CoursebookError } from './errors.js';
-import { parseLessonTree, parseSection, summariseLesson } from './lesson.js';
+import { parseLessonTree, parseSection, type LessonSummary } from './lesson.js';
+import { parseAll } from './parse-pool.js';
 import { isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
 import { readSource } from './source.js';
 
@@ -99,15 +100,31 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
   sectionDirs.sort((a, b) => byPosition(a.name, b.name));
 
   const files: CourseFiles = { root, realRoot, lessons: new Set(), sections: new Map(), inspected: new Map() };
+  const discovered: { section: Section; sources: LessonSource[] }[] = [];
+  for (const dir of sectionDirs) discovered.push(await loadSection(dir.name, dir.absolute, realRoot, diagnostics));
+
+  // Every lesson whose source changed since the cached summary is parsed now, on all cores.
+  const misses = discovered.flatMap(({ sources }) => sources.filter((source) => !lessonCache.get(source.path, source.hash)));
+  const parsed = await parseAll(misses.map((source) => ({ text: source.text, path: source.path, wordsPerMinute: config.readingSpeed })));
+  const fresh = new Map(misses.map((source, index) => [source.path, parsed[index]!]));
+
   const sections: Section[] = [];
   const pending: { lesson: Lesson; raw: RawReference[] }[] = [];
-  for (const dir of sectionDirs) {
-    const loaded = await loadSection(dir.name, dir.absolute, config, realRoot, diagnostics, lessonCache);
-    sections.push(loaded.section);
-    pending.push(...loaded.pending);
-    files.sections.set(dir.name, loaded.section.path);
-    if (loaded.section.hasSectionFile) files.sections.set(loaded.section.path, loaded.section.path);
-    for (const lesson of loaded.section.lessons) files.lessons.add(lesson.path);
+  for (const { section, sources } of discovered) {
+    for (const source of sources) {
+      const result = fresh.get(source.path);
+      if (result) lessonCache.set(source.path, source.hash, result.summary);
+      const summary = result?.summary ?? lessonCache.get(source.path, source.hash)!;
+      const lesson = lessonFrom(section, source, summary, result?.tree);
+      diagnostics.push(...summary.diagnostics);
+      section.lessons.push(lesson);
+      pending.push({ lesson, raw: summary.rawReferences });
+    }
+    section.groups = groupLessons(section.groupTitles, section.lessons);
+    sections.push(section);
+    files.sections.set(section.dir, section.path);
+    if (section.hasSectionFile) files.sections.set(section.path, section.path);
+    for (const lesson of section.lessons) files.lessons.add(lesson.path);
   }
   await Promise.all(
     pending.map(async ({ lesson, raw }) => {
@@ -118,14 +135,16 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
   return { course: { root, config, sections }, diagnostics };
 }
 
-async function loadSection(
-  name: string,
-  absolute: string,
-  config: CourseConfig,
-  realRoot: string,
-  diagnostics: Diagnostic[],
-  lessonCache: LessonCache,
-): Promise<{ section: Section; pending: { lesson: Lesson; raw: RawReference[] }[] }> {
+/** A lesson file read from disk, before it is parsed or looked up in the cache. */
+interface LessonSource {
+  fileName: string;
+  path: string;
+  text: string;
+  hash: string;
+}
+
+/** Reads a section folder: its section.md (parsed) and its lesson files' sources. */
+async function loadSection(name: string, absolute: string, realRoot: string, diagnostics: Diagnostic[]): Promise<{ section: Section; sources: LessonSource[] }> {
   const { position, slug } = splitPrefix(name);
   const sectionPath = `${name}/${sectionFileName}`;
   const entries = await listFolder(absolute, name, diagnostics);
@@ -178,58 +197,50 @@ async function loadSection(
   }
 
   lessonNames.sort(byPosition);
-  const pending: { lesson: Lesson; raw: RawReference[] }[] = [];
-  const sources = await Promise.all(lessonNames.map((file) => readSource(path.join(absolute, file), `${name}/${file}`)));
+  const read = await Promise.all(lessonNames.map((file) => readSource(path.join(absolute, file), `${name}/${file}`)));
+  const sources: LessonSource[] = [];
   lessonNames.forEach((fileName, index) => {
-    const lessonPath = `${name}/${fileName}`;
-    const source = sources[index]!;
+    const source = read[index]!;
     diagnostics.push(...source.diagnostics);
-    if (source.text === undefined) return;
-    const text = source.text;
-    const hash = hashOf(text);
-    let summary = lessonCache.get(lessonPath, hash);
-    let tree: Root | undefined;
-    if (!summary) {
-      ({ summary, tree } = summariseLesson(text, lessonPath, config.readingSpeed));
-      lessonCache.set(lessonPath, hash, summary);
-    }
-    diagnostics.push(...summary.diagnostics);
-    const prefix = splitPrefix(fileName.replace(/\.md$/i, ''));
-    // Without a valid `lesson` field (already reported), the number falls back to the file position.
-    const fallbackNumber = prefix.position ?? section.lessons.length + 1;
-    const [declaredSection, declaredNumber] = summary.frontmatter.lesson?.split('.').map(Number) ?? [section.number, fallbackNumber];
-    const lesson = {
-      id: summary.frontmatter.lesson ?? `${section.number}.${fallbackNumber}`,
-      lessonNumber: declaredNumber ?? fallbackNumber,
-      declaredSection: declaredSection ?? section.number,
-      slug: prefix.slug,
-      path: lessonPath,
-      title: summary.frontmatter.title ?? prefix.slug,
-      summary: summary.frontmatter.summary ?? '',
-      minutes: summary.frontmatter.minutes ?? summary.computedMinutes,
-      computedMinutes: summary.computedMinutes,
-      words: summary.words,
-      headings: summary.headings,
-      references: [],
-      fieldPositions: summary.positions,
-      isEmpty: summary.isEmpty,
-      endLine: summary.endLine,
-      diagrams: summary.diagrams,
-      codeLanguages: summary.codeLanguages,
-      file: new VFile({ path: lessonPath, value: text }),
-    } as Omit<Lesson, 'tree'> as Lesson;
-    // The tree is parsed when a writer first needs it: an unchanged lesson served from the caches is never parsed.
-    Object.defineProperty(lesson, 'tree', {
-      enumerable: true,
-      get: () => (tree ??= parseLessonTree(text, lessonPath)),
-    });
-    if (prefix.position !== undefined) lesson.filePosition = prefix.position;
-    if (summary.frontmatter.group !== undefined) lesson.group = summary.frontmatter.group;
-    section.lessons.push(lesson);
-    pending.push({ lesson, raw: summary.rawReferences });
+    if (source.text !== undefined) sources.push({ fileName, path: `${name}/${fileName}`, text: source.text, hash: hashOf(source.text) });
   });
-  section.groups = groupLessons(section.groupTitles, section.lessons);
-  return { section, pending };
+  return { section, sources };
+}
+
+/**
+ * Builds a lesson from its summary. The tree is kept when it was just parsed, else parsed when a
+ * writer first asks for it: a lesson whose outputs all come from the cache is never parsed.
+ */
+function lessonFrom(section: Section, source: LessonSource, summary: LessonSummary, parsedTree: Root | undefined): Lesson {
+  let tree = parsedTree;
+  const prefix = splitPrefix(source.fileName.replace(/\.md$/i, ''));
+  // Without a valid `lesson` field (already reported), the number falls back to the file position.
+  const fallbackNumber = prefix.position ?? section.lessons.length + 1;
+  const [declaredSection, declaredNumber] = summary.frontmatter.lesson?.split('.').map(Number) ?? [section.number, fallbackNumber];
+  const lesson = {
+    id: summary.frontmatter.lesson ?? `${section.number}.${fallbackNumber}`,
+    lessonNumber: declaredNumber ?? fallbackNumber,
+    declaredSection: declaredSection ?? section.number,
+    slug: prefix.slug,
+    path: source.path,
+    title: summary.frontmatter.title ?? prefix.slug,
+    summary: summary.frontmatter.summary ?? '',
+    minutes: summary.frontmatter.minutes ?? summary.computedMinutes,
+    computedMinutes: summary.computedMinutes,
+    words: summary.words,
+    headings: summary.headings,
+    references: [],
+    fieldPositions: summary.positions,
+    isEmpty: summary.isEmpty,
+    endLine: summary.endLine,
+    diagrams: summary.diagrams,
+    codeLanguages: summary.codeLanguages,
+    file: new VFile({ path: source.path, value: source.text }),
+  } as Omit<Lesson, 'tree'> as Lesson;
+  Object.defineProperty(lesson, 'tree', { enumerable: true, get: () => (tree ??= parseLessonTree(source.text, source.path)) });
+  if (prefix.position !== undefined) lesson.filePosition = prefix.position;
+  if (summary.frontmatter.group !== undefined) lesson.group = summary.frontmatter.group;
+  return lesson;
 }
 
 /**
