@@ -96,6 +96,14 @@ describe('lesson pages', () => {
     expect(body).not.toMatch(/<script|onclick|onerror|javascript:|data:text/i);
     expect(body).toContain('a javascript link');
   });
+
+  it('publish SVG images without their scripts, handlers or javascript: links', () => {
+    const html = page(features.out, '01-features/02-hostile.html');
+    expect(html).toContain('<img src="../images/hostile.svg" alt="A blue rectangle drawn by a hostile SVG">');
+    const svg = page(features.out, 'images/hostile.svg');
+    expect(svg).toContain('<rect width="40" height="20" fill="#2f54c7"/>');
+    expect(svg).not.toMatch(/script|onload|onclick|javascript:/i);
+  });
 });
 
 describe('escaping', () => {

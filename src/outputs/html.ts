@@ -11,6 +11,7 @@ import { outputPaths } from '../render/paths.js';
 import { siteLinkPolicy } from '../render/site-links.js';
 import { createTemplateEnvironment, renderTemplate, templateFolders } from '../render/templates.js';
 import { courseView, type DownloadView, type LessonView } from '../render/view.js';
+import { publishAsset, referencedAssets } from './assets.js';
 import { copyOutput, listFiles, writeOutput } from './files.js';
 import type { PublishContext, Writer } from './writer.js';
 
@@ -30,19 +31,6 @@ function siteDownloads(context: PublishContext): { section(section: Course['sect
     section: (section) => make(outputPaths.sectionPdf(section), outputPaths.sectionEpub(section)),
     course: make(outputPaths.coursePdf(course), outputPaths.courseEpub(course)),
   };
-}
-
-/** Every asset file the lessons reference (images and file links), inside the content root. */
-export function referencedAssets(course: Course): Map<string, string> {
-  const assets = new Map<string, string>();
-  for (const section of course.sections) {
-    for (const lesson of section.lessons) {
-      for (const reference of lesson.references) {
-        if (reference.target.kind === 'asset') assets.set(reference.target.path, reference.target.absolute);
-      }
-    }
-  }
-  return new Map([...assets].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** MiniSearch settings shared by the build and the page script. */
@@ -132,7 +120,7 @@ export const htmlWriter: Writer = {
       }
       shards.push(shard);
     }
-    for (const [relative, absolute] of referencedAssets(course)) await copyOutput(absolute, outDir, outputPaths.asset(relative));
+    for (const [relative, absolute] of referencedAssets(course)) await publishAsset(absolute, outDir, outputPaths.asset(relative));
     for (const folder of [...templateFolders(course)].reverse()) {
       for (const file of await listFiles(path.join(folder, 'assets'))) await copyOutput(path.join(folder, 'assets', file), outDir, `${outputPaths.siteAssets}/${file}`);
     }
