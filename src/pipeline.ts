@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { countBySeverity, type Diagnostic } from './diagnostics/diagnostic.js';
@@ -182,8 +182,19 @@ async function buildWith(contentDir: string, options: BuildOptions, formats: str
   };
   // On a signal, writers may still be running: the staging folder goes again, synchronously, last.
   const unregister = onInterrupt(abandon, () => {
-    if (staging) rmSync(staging, { recursive: true, force: true });
-    rmSync(lockPath(outDir), { force: true });
+    // Writes already handed to the thread pool may still land: remove until the folder stays gone.
+    for (let attempt = 0; staging && attempt < 5 && existsSync(staging); attempt++) {
+      try {
+        rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    }
+    try {
+      rmSync(lockPath(outDir), { force: true });
+    } catch {
+      // The lock names a dead process once we exit; the next build takes it over.
+    }
   });
   try {
     await createStaging(outDir);

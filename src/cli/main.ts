@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics, reporterNames, type ReporterName } from '../diagnostics/reporters.js';
@@ -6,6 +6,7 @@ import { CoursebookError } from '../load/errors.js';
 import { writers } from '../outputs/index.js';
 import { build, check, type CheckResult } from '../pipeline.js';
 import { progressPrinter, writtenLine } from './progress.js';
+import { defaultServeFormats, defaultServePort, serve } from '../serve/serve.js';
 
 /** Where the CLI writes, so tests can capture it. */
 export interface CliIO {
@@ -34,6 +35,13 @@ function report(result: CheckResult, reporter: ReporterName, strict: boolean, io
   io.stdout(formatDiagnostics(reporter, result.diagnostics, { root: result.course.root, cwd: io.cwd, fileCount: result.fileCount, colors }));
   const { errors, warnings } = countBySeverity(result.diagnostics);
   return errors > 0 || (strict && warnings > 0) ? exitCodes.problems : exitCodes.ok;
+}
+
+/** Parses `--port`: a whole number from 0 (any free port) to 65535. */
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
+  return port;
 }
 
 /**
@@ -88,6 +96,23 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       }
       if (result.written && !options.quiet) io.stderr(`${writtenLine(result.written, options.out)}\n`);
       exitCode = checkCode;
+    });
+
+  program
+    .command('serve')
+    .description('build into .coursebook-serve/ beside the content, serve it on this machine, rebuild and reload the page on every save')
+    .argument('[contentDir]', 'the folder holding course.yml', 'content')
+    .option('--out <dir>', 'output folder (default: .coursebook-serve beside the content folder)')
+    .option('--format <list>', `comma-separated formats (default: ${defaultServeFormats.join(',')})`)
+    .option('--host <host>', 'interface to listen on; 0.0.0.0 lets other machines connect', '127.0.0.1')
+    .addOption(new Option('--port <number>', `port to listen on (default: ${defaultServePort}, or the next free one; a port you name must be free; 0 picks any)`).argParser(portNumber))
+    .option('--no-cache', 'ignore and do not write the .coursebook-cache folder')
+    .action(async (contentDir: string, options: { out?: string; format?: string; host: string; port?: number; cache: boolean }) => {
+      const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
+      const terminal = { stdout: io.stdout, stderr: io.stderr, colors: pc.createColors(io.color && io.stderrColor), cwd: io.cwd };
+      const session = await serve(contentDir, { host: options.host, cache: options.cache, terminal, ...(options.out ? { out: options.out } : {}), ...(formats ? { formats } : {}), ...(options.port === undefined ? {} : { port: options.port }) });
+      await session.closed;
+      exitCode = exitCodes.ok;
     });
 
   try {

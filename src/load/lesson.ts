@@ -37,6 +37,8 @@ export interface LessonSummary {
   computedMinutes: number;
   headings: LessonHeading[];
   rawReferences: RawReference[];
+  /** Whether the frontmatter parsed as a YAML map (when not, field rules have nothing to check). */
+  frontmatterParsed: boolean;
   /** No body beyond frontmatter and comments. */
   isEmpty: boolean;
   /** The last line of the file. */
@@ -91,6 +93,7 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
     computedMinutes: readingMinutes(words, wordsPerMinute),
     headings,
     rawReferences: collectReferences(tree),
+    frontmatterParsed: fields !== undefined,
     isEmpty: body.length === 0,
     endLine: tree.position?.end.line ?? 1,
     diagrams,

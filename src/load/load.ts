@@ -231,6 +231,7 @@ function lessonFrom(section: Section, source: LessonSource, summary: LessonSumma
     headings: summary.headings,
     references: [],
     fieldPositions: summary.positions,
+    frontmatterParsed: summary.frontmatterParsed,
     isEmpty: summary.isEmpty,
     endLine: summary.endLine,
     diagrams: summary.diagrams,

@@ -70,6 +70,8 @@ export interface Lesson {
   references: LessonReference[];
   /** Where each frontmatter field is written, for diagnostics. */
   fieldPositions: Record<string, Point>;
+  /** Whether the frontmatter parsed as a YAML map; rules about its fields skip a lesson whose did not. */
+  frontmatterParsed: boolean;
   /** No body beyond frontmatter and comments. */
   isEmpty: boolean;
   /** The last line of the file. */

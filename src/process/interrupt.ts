@@ -16,12 +16,14 @@ const exitCodes: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 1
  * @param finalSync optional synchronous work run after all cleanups, immediately before exit
  */
 export function onInterrupt(cleanup: () => Promise<void>, finalSync?: () => void): () => void {
-  hook();
   cleanups.add(cleanup);
   if (finalSync) finals.add(finalSync);
+  hook();
   return () => {
     cleanups.delete(cleanup);
     if (finalSync) finals.delete(finalSync);
+    // With nothing left to clean up, signals get their default behaviour back.
+    if (cleanups.size === 0 && !interrupted) unhook();
   };
 }
 
@@ -30,11 +32,19 @@ export function wasInterrupted(): boolean {
   return interrupted;
 }
 
+const handlers = new Map<NodeJS.Signals, () => void>();
+
+function unhook(): void {
+  for (const [signal, handler] of handlers) process.off(signal, handler);
+  handlers.clear();
+  hooked = false;
+}
+
 function hook(): void {
   if (hooked) return;
   hooked = true;
   for (const signal of Object.keys(exitCodes) as NodeJS.Signals[]) {
-    process.on(signal, () => {
+    const handler = (): void => {
       if (interrupted) return;
       interrupted = true;
       process.stderr.write(`\ncoursebook: ${signal === 'SIGINT' ? 'interrupted' : `stopped by ${signal}`}; cleaning up…\n`);
@@ -50,6 +60,8 @@ function hook(): void {
         }
         process.exit(exitCodes[signal]);
       });
-    });
+    };
+    handlers.set(signal, handler);
+    process.on(signal, handler);
   }
 }

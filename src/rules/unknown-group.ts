@@ -17,7 +17,8 @@ export const unknownGroupRule: Rule = {
       for (const lesson of section.lessons) {
         const at = lesson.fieldPositions.group ?? lesson.fieldPositions.lesson;
         if (lesson.group === undefined) {
-          if (declared.length > 0) {
+          // A frontmatter that did not parse, or a `group` of the wrong type, is already reported.
+          if (declared.length > 0 && lesson.frontmatterParsed && !Object.hasOwn(lesson.fieldPositions, 'group')) {
             found.push(diagnostic('unknown-group', lesson.path, at, `Lesson ${lesson.id} has no \`group\`; section ${section.number} declares groups: ${declared.map((g) => `"${g}"`).join(', ')}.`));
           }
           continue;
