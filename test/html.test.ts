@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,7 +6,7 @@ import { HtmlValidate } from 'html-validate';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../src/browser/chromium.js';
-import { fixture } from './helpers.js';
+import { fixture, scratchCopy } from './helpers.js';
 import { buildInto, readTree } from './site.js';
 
 const require = createRequire(import.meta.url);
@@ -204,5 +204,44 @@ describe('the site as a whole', () => {
     const hits = await tab.$$eval('.search-results a', (links) => links.map((a) => a.textContent));
     expect(hits[0]).toMatch(/^4\.6/);
     await tab.close();
+  });
+});
+
+describe('course options', () => {
+  it('keep scripts and handlers in raw HTML only when course.yml sets allowScripts', async () => {
+    const course = await scratchCopy(fixture('markdown', 'content'));
+    try {
+      writeFileSync(path.join(course.dir, 'course.yml'), `${readFileSync(path.join(course.dir, 'course.yml'), 'utf8')}allowScripts: true\n`);
+      const built = await buildInto(course.dir, ['html']);
+      try {
+        const body = page(built.out, '01-features/02-hostile.html');
+        expect(body).toContain("<script>alert('script')</script>");
+        expect(body).toContain('<div class="note" onclick="alert(&#x27;div&#x27;)">');
+      } finally {
+        await built.cleanup();
+      }
+    } finally {
+      await course.cleanup();
+    }
+  });
+
+  it('use a course templates folder that overrides single files and falls back to the built-in ones', async () => {
+    const course = await scratchCopy(fixture('valid', 'content'));
+    try {
+      mkdirSync(path.join(course.dir, 'theme', 'partials'), { recursive: true });
+      writeFileSync(path.join(course.dir, 'theme', 'partials', 'lesson-header.njk'), '<header class="custom-header"><h1>{{ lesson.id }} — {{ lesson.title }}</h1></header>\n');
+      writeFileSync(path.join(course.dir, 'course.yml'), `${readFileSync(path.join(course.dir, 'course.yml'), 'utf8')}templates: theme\n`);
+      const built = await buildInto(course.dir, ['html']);
+      try {
+        const lesson = page(built.out, '03-grundlagen/01-erste-lektion.html');
+        expect(lesson).toContain('<header class="custom-header"><h1>3.1 — Lektion 1: Café ☕</h1></header>');
+        expect(lesson).toContain('<div class="lesson-body">');
+        expect(page(built.out, 'index.html')).toContain('class="section-cards"');
+      } finally {
+        await built.cleanup();
+      }
+    } finally {
+      await course.cleanup();
+    }
   });
 });
