@@ -1,11 +1,12 @@
 import { htmlWriter } from './html.js';
+import { epubWriter } from './epub.js';
 import { jsonWriter } from './json.js';
 import type { Writer } from './writer.js';
 
 /**
  * The table of output formats, in build order. Adding a format is adding a module and a row.
  */
-export const writers: Writer[] = [htmlWriter, jsonWriter];
+export const writers: Writer[] = [htmlWriter, jsonWriter, epubWriter];
 
 /** Looks a writer up by its `--format` name. */
 export function findWriter(name: string): Writer | undefined {

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pLimit from 'p-limit';
+import { hashOf } from '../cache/fingerprint.js';
+import { CoursebookError } from '../load/errors.js';
+import type { Course } from '../model/course.js';
+import { createTemplateEnvironment, templateFolders } from '../render/templates.js';
+import { planBooks, type BookPlan } from './epub/book.js';
+import { composeBook } from './epub/compose.js';
+import { writeOutput } from './files.js';
+import type { PublishContext, Writer } from './writer.js';
+
+/** The book stylesheet's path in a templates folder. */
+const stylesheet = 'epub/epub.css';
+
+/** Reads a template folder file that is not a template (the stylesheet), the course's own first. */
+async function templateText(course: Course, name: string): Promise<string> {
+  for (const folder of templateFolders(course)) {
+    try {
+      return await readFile(path.join(folder, ...name.split('/')), 'utf8');
+    } catch {
+      // Not in this folder: the built-in templates come next.
+    }
+  }
+  throw new CoursebookError(`Template ${name} is missing from ${templateFolders(course).join(' and ')}.`);
+}
+
+/**
+ * The cache key of a book: everything it shows. Its sections' sources and the images they embed
+ * (by content), the whole course's outline (navigation, web links to other sections), the tool,
+ * templates and settings, the cover course.yml names, and the build date the book carries.
+ */
+async function bookKey(context: PublishContext, book: BookPlan): Promise<string> {
+  const { course, keys } = context;
+  const assets = new Set(book.sections.flatMap((section) => section.lessons.flatMap((lesson) => lesson.references.flatMap((reference) => (reference.target.kind === 'asset' ? [reference.target.absolute] : [])))));
+  if (course.config.cover) assets.add(path.resolve(course.root, course.config.cover));
+  const contents = await Promise.all([...assets].sort().map(async (file) => [file, hashOf((await readFile(file).catch(() => Buffer.from(''))).toString('base64'))]));
+  return hashOf('epub-book', keys.base, keys.shell, book.file, book.sections.map(keys.section), contents, context.buildDate.toISOString());
+}
+
+/**
+ * EPUB 3 books: one per section and one for the whole course, from the same lesson bodies and
+ * partials as the site, each with a generated cover, a nested table of contents, an NCX, and
+ * accessibility metadata. Two builds of the same sources give byte-identical files.
+ */
+export const epubWriter: Writer = {
+  name: 'epub',
+  description: 'EPUB 3 books, one per section and one for the whole course',
+  async publish(context) {
+    const { course, outDir } = context;
+    const tools = { env: createTemplateEnvironment(course), css: await templateText(course, stylesheet) };
+    const books = planBooks(course);
+    // Books compress in JavaScript; two at a time keeps Chromium (covers) and zipping overlapped.
+    const limit = pLimit(2);
+    let done = 0;
+    let built = 0;
+    await Promise.all(
+      books.map((book) =>
+        limit(async () => {
+          const key = await bookKey(context, book);
+          if (!(await context.cache.reuse('epub', key, outDir, [book.file]))) {
+            try {
+              await writeOutput(outDir, book.file, await composeBook(context, tools, book));
+            } catch (cause) {
+              if (cause instanceof CoursebookError) throw cause;
+              throw new CoursebookError(`Could not write ${book.file}: ${(cause as Error).message}`, { cause });
+            }
+            await context.cache.store('epub', key, outDir, [book.file]);
+            built++;
+          }
+          context.progress(++done, books.length, path.basename(book.file));
+        }),
+      ),
+    );
+    return `${books.length} books (${built} built, ${books.length - built} cached)`;
+  },
+};

@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import { visit } from 'unist-util-visit';
+import { isInside } from '../../load/references.js';
+import type { Course, Section } from '../../model/course.js';
+import type { LinkPolicy } from '../../render/links.js';
+import { outputPaths, publicUrl } from '../../render/paths.js';
+import { indexCourse } from '../../render/site-links.js';
+import { chapterFiles, type BookPlan } from './book.js';
+
+/** Image types every EPUB reader must show (EPUB 3 core media types), by file extension. */
+export const coreImageTypes: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.svg': 'image/svg+xml',
+};
+
+const text = (value: string): ElementContent => ({ type: 'text', value });
+
+/** Link text without its link, as rewriteLinks leaves a link a medium cannot serve. */
+function unlinked(node: Element): Element {
+  return { type: 'element', tagName: 'span', properties: { className: ['unlinked'] }, children: node.children };
+}
+
+const withFragment = (url: string, fragment: string | undefined): string => (fragment ? `${url}#${encodeURIComponent(fragment)}` : url);
+const schemePattern = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Links for one book: lessons and sections in the book are its chapters; those outside it go to
+ * their web pages when course.yml sets `baseUrl`, else become plain text. Assets are file:// URLs,
+ * which epub-gen-memory reads images from (links to assets are settled by `settleReferences`).
+ * @param course the course
+ * @param book the book being written
+ */
+export function epubLinkPolicy(course: Course, book: BookPlan): LinkPolicy {
+  const { lessons, sections } = indexCourse(course);
+  const inBook = new Set(book.sections);
+  const sectionOf = new Map(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.path, section] as const)));
+  const web = (outputPath: string, fragment: string | undefined): string | null => (course.config.baseUrl ? withFragment(publicUrl(course, outputPath), fragment) : null);
+  return {
+    lesson: (targetPath, fragment) => {
+      const lesson = lessons.get(targetPath);
+      const section = sectionOf.get(targetPath);
+      if (!lesson || !section) return null;
+      return inBook.has(section) ? withFragment(chapterFiles.lesson(lesson), fragment) : web(outputPaths.lesson(lesson), fragment);
+    },
+    section: (sectionPath, fragment) => {
+      const section = sections.get(sectionPath);
+      if (!section) return null;
+      return inBook.has(section) ? withFragment(chapterFiles.section(section), fragment) : web(outputPaths.section(section), fragment);
+    },
+    anchor: (fragment) => `#${encodeURIComponent(fragment)}`,
+    asset: (assetPath) => pathToFileURL(path.join(course.root, ...assetPath.split('/'))).href,
+    external: (url) => url,
+  };
+}
+
+/**
+ * Resolves the links and images of a section introduction, which the loader does not resolve:
+ * relative paths against the section's folder, to lessons, sections or files of the course.
+ * What does not resolve is left for `settleReferences` to unlink.
+ * @param intro a clone of the introduction's body
+ * @param course the course
+ * @param section the section it introduces
+ * @param policy the book's links
+ */
+export function resolveIntroLinks(intro: HastRoot, course: Course, section: Section, policy: LinkPolicy): HastRoot {
+  const { lessons, sections } = indexCourse(course);
+  const resolve = (url: string, image: boolean): string | null | undefined => {
+    if (schemePattern.test(url) || url.startsWith('#') || url.startsWith('//')) return undefined;
+    const [rawPath = '', fragment] = url.split('#', 2);
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(rawPath.split('?')[0] ?? '');
+    } catch {
+      return undefined;
+    }
+    const target = path.posix.normalize(decoded.startsWith('/') ? decoded.slice(1) : path.posix.join(section.dir, decoded)).replace(/\/$/, '');
+    if (!image && lessons.has(target)) return policy.lesson(target, fragment);
+    const sectionPath = sections.has(target) ? target : course.sections.find((candidate) => candidate.dir === target)?.path;
+    if (!image && sectionPath) return policy.section(sectionPath, fragment);
+    const absolute = path.join(course.root, ...target.split('/'));
+    return isInside(course.root, absolute) && existsSync(absolute) ? policy.asset(target) : undefined;
+  };
+  visit(intro, 'element', (node, index, parent) => {
+    const attribute = node.tagName === 'a' ? 'href' : node.tagName === 'img' ? 'src' : undefined;
+    const value = attribute ? node.properties[attribute] : undefined;
+    if (!attribute || typeof value !== 'string' || !parent || index === undefined) return;
+    const resolved = resolve(value, attribute === 'src');
+    if (resolved === null) parent.children[index] = unlinked(node);
+    else if (resolved !== undefined) node.properties[attribute] = resolved;
+  });
+  return intro;
+}
+
+/** Scripting in an SVG file: script elements, event handlers, javascript: links. */
+const svgScripting = /<script\b|\son[a-z]+\s*=|javascript:/i;
+
+/**
+ * Whether an image file can go into a book: a core media type, and for SVG, no scripting (a book
+ * would have to declare it scripted, and readers run or refuse it).
+ */
+function embeddable(file: string): boolean {
+  const extension = path.extname(file).toLowerCase();
+  if (!(extension in coreImageTypes)) return false;
+  return extension !== '.svg' || !svgScripting.test(readFileSync(file, 'utf8'));
+}
+
+/**
+ * The ids a chapter body defines, which links into the chapter may point at.
+ * @param body a chapter body
+ */
+export function anchorIds(body: HastRoot): Set<string> {
+  const ids = new Set<string>();
+  visit(body, 'element', (node) => {
+    if (typeof node.properties.id === 'string') ids.add(node.properties.id);
+  });
+  return ids;
+}
+
+/**
+ * Makes sure nothing in a chapter dangles, after the links were rewritten: a link must name a
+ * chapter of the book and an id that chapter defines, a link to a course file goes to its web
+ * address under `baseUrl` or becomes text; an image must be a core-type file of the course (remote
+ * images are not allowed in an EPUB) without scripts, else its alt text stands in for it.
+ * @param body the chapter's body, links already rewritten by `epubLinkPolicy`
+ * @param course the course
+ * @param anchors every chapter of the book by file name, with the ids it defines
+ * @param chapter this chapter's file name, which in-page anchors belong to
+ */
+export function settleReferences(body: HastRoot, course: Course, anchors: ReadonlyMap<string, ReadonlySet<string>>, chapter: string): HastRoot {
+  const settleHref = (href: string): string | null => {
+    if (href.startsWith('file:')) {
+      const asset = path.relative(course.root, fileURLToPath(href)).split(path.sep).join('/');
+      return course.config.baseUrl ? publicUrl(course, outputPaths.asset(asset)) : null;
+    }
+    if (schemePattern.test(href)) return href;
+    const [file = '', fragment] = href.split('#', 2);
+    const ids = anchors.get(file || chapter);
+    return ids && (fragment === undefined || ids.has(safeDecode(fragment))) ? href : null;
+  };
+  visit(body, 'element', (node, index, parent) => {
+    if (!parent || index === undefined) return;
+    if (node.tagName === 'a' && typeof node.properties.href === 'string') {
+      const href = settleHref(node.properties.href);
+      if (href === null) parent.children[index] = unlinked(node);
+      else node.properties.href = href;
+    }
+    if (node.tagName === 'img') {
+      const src = node.properties.src;
+      if (typeof src === 'string' && src.startsWith('file:') && embeddable(fileURLToPath(src))) return;
+      const alt = typeof node.properties.alt === 'string' ? node.properties.alt : '';
+      parent.children[index] = { type: 'element', tagName: 'span', properties: { className: ['image-alt'] }, children: alt ? [text(alt)] : [] };
+    }
+  });
+  return body;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
