@@ -1,12 +1,13 @@
 import { htmlWriter } from './html.js';
-import { epubWriter } from './epub.js';
 import { jsonWriter } from './json.js';
+import { pdfWriter } from './pdf.js';
+import { epubWriter } from './epub.js';
 import type { Writer } from './writer.js';
 
 /**
  * The table of output formats, in build order. Adding a format is adding a module and a row.
  */
-export const writers: Writer[] = [htmlWriter, jsonWriter, epubWriter];
+export const writers: Writer[] = [htmlWriter, jsonWriter, pdfWriter, epubWriter];
 
 /** Looks a writer up by its `--format` name. */
 export function findWriter(name: string): Writer | undefined {

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+
+/** The document information a finished PDF carries. */
+export interface BookMetadata {
+  title: string;
+  authors: string[];
+  subject: string;
+  keywords: string[];
+  /** BCP 47 language tag. */
+  language: string;
+  /** The build date: creation and modification date alike, so two builds give the same bytes. */
+  date: Date;
+}
+
+/**
+ * Sets the document information Chromium leaves out or dates with the clock: author, subject,
+ * keywords, creator, language, and creation and modification dates from the build date.
+ * @param doc the printed PDF
+ * @param metadata what to set
+ */
+export function writeMetadata(doc: PDFDocument, metadata: BookMetadata): void {
+  doc.setTitle(metadata.title, { showInWindowTitleBar: true });
+  if (metadata.authors.length > 0) doc.setAuthor(metadata.authors.join(', '));
+  if (metadata.subject) doc.setSubject(metadata.subject);
+  // pdf-lib joins keywords with spaces; multi-word keywords need a clearer separator.
+  if (metadata.keywords.length > 0) doc.setKeywords([metadata.keywords.join('; ')]);
+  doc.setCreator('Coursebook');
+  doc.setLanguage(metadata.language);
+  doc.setCreationDate(metadata.date);
+  doc.setModificationDate(metadata.date);
+}
+
+/** Chromium's structure element ids: "node" and the DOM node's number. */
+const structureId = /^node(\d+)$/;
+
+/**
+ * Renumbers the ids of the structure tree's elements 1, 2, 3… in their order.
+ * Note: Chromium names each element after its DOM node's number, which counts every node the
+ * renderer process ever made, so it depends on what else that process did (another book printing
+ * beside this one). The order, and so the sorted ID tree, stays as it was.
+ * @param doc the printed PDF
+ */
+export function renumberStructureIds(doc: PDFDocument): void {
+  const root = doc.catalog.get(PDFName.of('StructTreeRoot'));
+  if (!root) return;
+  const found: { container: PDFDict | PDFArray; key: PDFName | number; number: number }[] = [];
+  const seen = new Set<PDFObject>();
+  const walk = (value: PDFObject | undefined, container?: PDFDict | PDFArray, key?: PDFName | number): void => {
+    if (value === undefined || seen.has(value)) return;
+    if (value instanceof PDFRef) {
+      seen.add(value);
+      walk(doc.context.lookup(value));
+    } else if (value instanceof PDFDict) {
+      seen.add(value);
+      for (const [name, entry] of value.entries()) walk(entry, value, name);
+    } else if (value instanceof PDFArray) {
+      seen.add(value);
+      value.asArray().forEach((entry, index) => walk(entry, value, index));
+    } else if ((value instanceof PDFString || value instanceof PDFHexString) && container && key !== undefined) {
+      const number = structureId.exec(value.decodeText())?.[1];
+      if (number) found.push({ container, key, number: Number(number) });
+    }
+  };
+  walk(root);
+  const ranks = new Map([...new Set(found.map((entry) => entry.number))].sort((a, b) => a - b).map((number, index) => [number, index + 1]));
+  for (const { container, key, number } of found) {
+    const renamed = PDFString.of(`node${String(ranks.get(number)).padStart(8, '0')}`);
+    if (container instanceof PDFDict) container.set(key as PDFName, renamed);
+    else container.set(key as number, renamed);
+  }
+}
+
+/**
+ * Saves the PDF with a document /ID that identical builds repeat: the first half names the
+ * document, the second is a hash of the saved bytes, so it changes exactly when they do.
+ * @param doc the finished PDF
+ * @param documentId a hex hash naming the document (course and file)
+ */
+export async function saveReproducibly(doc: PDFDocument, documentId: string): Promise<Uint8Array> {
+  const name = PDFHexString.of(documentId.slice(0, 32));
+  // Object streams would make the file a little smaller and the save several times slower.
+  const save = (): Promise<Uint8Array> => doc.save({ useObjectStreams: false, objectsPerTick: Infinity });
+  doc.context.trailerInfo.ID = doc.context.obj([name, name]);
+  const revision = createHash('sha256').update(await save()).digest('hex').slice(0, 32);
+  doc.context.trailerInfo.ID = doc.context.obj([name, PDFHexString.of(revision)]);
+  return save();
+}
