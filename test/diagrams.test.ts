@@ -1,4 +1,5 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../src/browser/chromium.js';
@@ -96,5 +97,49 @@ describe('diagrams in the site', () => {
       }
     }
     expect(figures).toBeGreaterThanOrEqual(11);
+  });
+});
+
+describe('diagrams in every format', () => {
+  let out: string;
+  beforeAll(async () => {
+    out = path.join(scratch.dir, 'all', 'dist');
+    const result = await build(path.resolve(import.meta.dirname, '..', 'content'), { out, formats: ['html', 'json', 'epub', 'pdf'] });
+    expect(result.published).toBe(true);
+  }, 180_000);
+
+  it('leave no mermaid source anywhere in the output', async () => {
+    for (const [file, bytes] of await readTree(out)) {
+      if (/\.(epub|pdf)$/.test(file)) continue;
+      expect(bytes.toString('utf8'), file).not.toMatch(/```mermaid|%% caption:|sequenceDiagram\n|flowchart (LR|TD)\n/);
+    }
+  });
+
+  it('give every id on a page once, though mermaid reuses marker names', async () => {
+    for (const [file, bytes] of await readTree(out)) {
+      if (!file.endsWith('.html')) continue;
+      const ids = [...bytes.toString('utf8').matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+      expect(ids.filter((id, index) => ids.indexOf(id) !== index), file).toEqual([]);
+    }
+  });
+
+  it('are inline SVG with text labels in the EPUB, declared in the manifest, with no mermaid source', async () => {
+    const { default: JSZip } = await import('jszip');
+    const zip = await JSZip.loadAsync(readFileSync(path.join(out, 'downloads', '04-distributed-systems.epub')));
+    const opf = await zip.file(/content\.opf$/)[0]!.async('string');
+    const chapter = await zip.file(/lesson-4\.5\.xhtml$/)[0]!.async('string');
+    expect(chapter).toMatch(/<figure class="diagram"[\s\S]*?<svg[\s\S]*?<text[\s\S]*?RequestVote\(term 2\)/);
+    expect(chapter).toContain('<figcaption>Raft leader election after the leader crashes, then one replicated write in a three-node cluster</figcaption>');
+    expect(chapter).not.toMatch(/diagram-dark|sequenceDiagram|%% caption/);
+    expect(opf).toMatch(/href="lesson-4\.5\.xhtml"[^>]*properties="svg"/);
+  });
+
+  it('are vectors with selectable text in the PDF', () => {
+    const pdf = path.join(out, 'downloads', '04-distributed-systems.pdf');
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('RequestVote(term 2) gets no reply');
+    expect(text).not.toMatch(/sequenceDiagram|%% caption/);
+    const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' }).trim().split('\n').slice(2);
+    expect(images).toEqual([]);
   });
 });

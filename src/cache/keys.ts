@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Course, Lesson, Section } from '../model/course.js';
 import { hashOf, templatesFingerprint, toolFingerprint } from './fingerprint.js';
 import { templateFolders } from '../render/templates.js';
@@ -46,4 +47,29 @@ export async function buildKeys(course: Course, formats: readonly string[]): Pro
     lesson,
     section: (section) => hashOf(section.file ? String(section.file.value) : '', section.lessons.map(lesson)),
   };
+}
+
+/**
+ * The cache key of a book (an EPUB or a PDF): everything it shows. Its sections' sources and the
+ * images they embed (by content), the whole course's outline (navigation, links to other sections),
+ * the tool, templates and settings, any extra files (a cover), and the build date it carries.
+ * @param context keys, course and build date of this build
+ * @param format the writer's name
+ * @param file the book's output path
+ * @param sections the sections it holds
+ * @param extraFiles other files whose bytes it shows
+ */
+export async function bookKey(
+  context: { course: Course; keys: BuildKeys; buildDate: Date },
+  format: string,
+  file: string,
+  sections: Section[],
+  extraFiles: string[] = [],
+): Promise<string> {
+  const assets = new Set(extraFiles);
+  for (const section of sections) {
+    for (const lesson of section.lessons) for (const reference of lesson.references) if (reference.target.kind === 'asset') assets.add(reference.target.absolute);
+  }
+  const contents = await Promise.all([...assets].sort().map(async (asset) => [asset, hashOf((await readFile(asset).catch(() => Buffer.from(''))).toString('base64'))]));
+  return hashOf(`${format}-book`, context.keys.base, context.keys.shell, file, sections.map(context.keys.section), contents, context.buildDate.toISOString());
 }

@@ -1,5 +1,6 @@
 import type { Element, ElementContent } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
+import { visit } from 'unist-util-visit';
 import type { DiagramResult } from './cache.js';
 
 /** Parses one SVG document into its `<svg>` element. */
@@ -11,6 +12,31 @@ function svgElement(svg: string): Element {
 }
 
 const text = (value: string): ElementContent => ({ type: 'text', value });
+
+/**
+ * Gives every id inside an SVG its root's id as a prefix, and rewrites the references to them
+ * (`#id` links and `url(#id)` paints). mermaid names sequence-diagram markers and actors the same
+ * in every diagram (`arrowhead`, `actor0`), which would repeat ids on a page with two of them.
+ */
+function scopeIds(svg: Element): void {
+  const scope = String(svg.properties.id ?? '');
+  if (!scope) return;
+  const renamed = new Map<string, string>();
+  visit(svg, 'element', (node) => {
+    const id = node.properties.id;
+    if (node === svg || typeof id !== 'string' || id.startsWith(scope)) return;
+    renamed.set(id, `${scope}-${id}`);
+    node.properties.id = `${scope}-${id}`;
+  });
+  if (renamed.size === 0) return;
+  const rewrite = (value: string): string =>
+    value.replace(/url\(#([^)]+)\)/g, (whole, id: string) => (renamed.has(id) ? `url(#${renamed.get(id)})` : whole)).replace(/^#(.+)$/, (whole, id: string) => (renamed.has(id) ? `#${renamed.get(id)}` : whole));
+  visit(svg, 'element', (node) => {
+    for (const [name, value] of Object.entries(node.properties)) {
+      if (typeof value === 'string' && (value.includes('url(#') || value.startsWith('#'))) node.properties[name] = rewrite(value);
+    }
+  });
+}
 
 /**
  * Builds the figure for a rendered diagram: the light SVG and the dark one (hidden from assistive
@@ -25,6 +51,8 @@ export function diagramFigure(result: Extract<DiagramResult, { ok: true }>, capt
   const id = `diagram-${hash.slice(0, 12)}`;
   const light = svgElement(result.light);
   const dark = svgElement(result.dark);
+  scopeIds(light);
+  scopeIds(dark);
   const kind = String(light.properties.ariaRoleDescription ?? 'diagram').replace(/-v\d+$/, '');
   const name = caption || `A ${kind} diagram`;
   light.properties = { ...light.properties, role: 'img', ariaLabelledBy: [`${id}-title`], ariaDescribedBy: [`${id}-desc`], className: ['diagram-svg', 'diagram-light'] };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { hashOf } from '../cache/fingerprint.js';
+import { bookKey } from '../cache/keys.js';
 import { CoursebookError } from '../load/errors.js';
 import type { Course } from '../model/course.js';
 import { createTemplateEnvironment, templateFolders } from '../render/templates.js';
@@ -25,17 +25,10 @@ async function templateText(course: Course, name: string): Promise<string> {
   throw new CoursebookError(`Template ${name} is missing from ${templateFolders(course).join(' and ')}.`);
 }
 
-/**
- * The cache key of a book: everything it shows. Its sections' sources and the images they embed
- * (by content), the whole course's outline (navigation, web links to other sections), the tool,
- * templates and settings, the cover course.yml names, and the build date the book carries.
- */
-async function bookKey(context: PublishContext, book: BookPlan): Promise<string> {
-  const { course, keys } = context;
-  const assets = new Set(book.sections.flatMap((section) => section.lessons.flatMap((lesson) => lesson.references.flatMap((reference) => (reference.target.kind === 'asset' ? [reference.target.absolute] : [])))));
-  if (course.config.cover) assets.add(path.resolve(course.root, course.config.cover));
-  const contents = await Promise.all([...assets].sort().map(async (file) => [file, hashOf((await readFile(file).catch(() => Buffer.from(''))).toString('base64'))]));
-  return hashOf('epub-book', keys.base, keys.shell, book.file, book.sections.map(keys.section), contents, context.buildDate.toISOString());
+/** The cache key of an EPUB: its sections, their images, the outline and the cover course.yml names. */
+function epubKey(context: PublishContext, book: BookPlan): Promise<string> {
+  const cover = context.course.config.cover;
+  return bookKey(context, 'epub', book.file, book.sections, cover ? [path.resolve(context.course.root, cover)] : []);
 }
 
 /**
@@ -57,7 +50,7 @@ export const epubWriter: Writer = {
     await Promise.all(
       books.map((book) =>
         limit(async () => {
-          const key = await bookKey(context, book);
+          const key = await epubKey(context, book);
           if (!(await context.cache.reuse('epub', key, outDir, [book.file]))) {
             try {
               await writeOutput(outDir, book.file, await composeBook(context, tools, book));

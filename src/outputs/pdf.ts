@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { hashOf } from '../cache/fingerprint.js';
+import { bookKey } from '../cache/keys.js';
 import { onInterrupt } from '../process/interrupt.js';
 import { createTemplateEnvironment } from '../render/templates.js';
 import { writeOutput } from './files.js';
@@ -22,12 +23,18 @@ export const pdfWriter: Writer = {
   description: 'a PDF book per section and one for the whole course',
   async publish(context) {
     const { course, outDir } = context;
+    // A book whose inputs are unchanged is linked from the cache: no layout, no browser, no printing.
+    const planned = await Promise.all(booksOf(course).map(async (book) => ({ book, key: await bookKey(context, 'pdf', book.path, book.sections) })));
+    const missing: typeof planned = [];
+    for (const plan of planned) if (!(await context.cache.reuse('pdf', plan.key, outDir, [plan.book.path]))) missing.push(plan);
+    const cached = planned.length - missing.length;
+    if (missing.length === 0) return `${planned.length} PDFs (all cached)`;
     const env = addPrintFilters(createTemplateEnvironment(course));
     // Chromium starts while the books are laid out; the first layout renders every lesson body.
     const starting = context.browser.get();
     starting.catch(() => {});
     const layoutStarted = performance.now();
-    const books = booksOf(course).map((book) => ({ book, layout: layOutBook(env, course, context.render, book, context.buildDate) }));
+    const books = missing.map(({ book, key }) => ({ book, key, layout: layOutBook(env, course, context.render, book, context.buildDate) }));
     context.log(`laid out ${books.length} books in ${Math.round(performance.now() - layoutStarted)} ms`);
     const browser = await starting;
     // Books print from files so their images load. The folder sits beside the staging folder and
@@ -43,7 +50,7 @@ export const pdfWriter: Writer = {
     let done = 0;
     try {
       const pageCounts = await Promise.all(
-        books.map(({ book, layout }, index) =>
+        books.map(({ book, key, layout }, index) =>
           limit(async () => {
             const metadata = { title: layout.title, authors: course.config.authors, subject: layout.subject, keywords: layout.keywords, language: course.config.language, date: context.buildDate };
             const started = performance.now();
@@ -51,6 +58,7 @@ export const pdfWriter: Writer = {
             try {
               const { pdf, pageCount, passes } = await printBook(page, layout, path.join(folder, `book-${index}.html`), metadata, hashOf(course.config.identifier, book.path));
               await writeOutput(outDir, book.path, pdf);
+              await context.cache.store('pdf', key, outDir, [book.path]);
               context.log(`${book.path}: ${pageCount} pages, printed ${passes} times in ${Math.round(performance.now() - started)} ms`);
               context.progress(++done, books.length, book.path);
               return pageCount;
@@ -60,7 +68,7 @@ export const pdfWriter: Writer = {
           }),
         ),
       );
-      return `${books.length} PDFs, ${pageCounts.reduce((sum, count) => sum + count, 0)} pages`;
+      return `${planned.length} PDFs (${books.length} printed, ${pageCounts.reduce((sum, count) => sum + count, 0)} pages; ${cached} cached)`;
     } finally {
       unregister();
       await rm(folder, { recursive: true, force: true });
