@@ -85,7 +85,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
 
   const bookView = { title: book.title, subtitle: book.subtitle, identifier: book.identifier };
   const coverView = { course: view, book: bookView, section: book.section ? view.sections.find((candidate) => candidate.number === book.section!.number) : undefined };
-  const cover = await bookCover(course, context.browser, env, coverView);
+  const cover = await bookCover(course, context.browser, env, coverView, context.cache);
   const coverPage = renderTemplate(env, 'epub/cover-page.njk', { ...coverView, coverHref: cover.name });
   const coverChapter: BookChapter = { filename: chapterFiles.cover, title: book.title, content: '', frame: () => frame(book.title, 'cover-page', coverPage) };
 

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import type { BrowserSession } from '../../browser/chromium.js';
+import { hashOf } from '../../cache/fingerprint.js';
+import type { OutputCache } from '../../cache/outputs.js';
 import { CoursebookError } from '../../load/errors.js';
 import { isInside } from '../../load/references.js';
 import type { Course } from '../../model/course.js';
@@ -45,17 +47,28 @@ async function configuredCover(course: Course, cover: string): Promise<CoverImag
  * @param browser the build's browser session (started only when a cover is generated)
  * @param env the template environment
  * @param view what the cover template shows
+ * @param cache where generated covers are kept between builds
  */
-export async function bookCover(course: Course, browser: BrowserSession, env: nunjucks.Environment, view: object): Promise<CoverImage> {
+export async function bookCover(course: Course, browser: BrowserSession, env: nunjucks.Environment, view: object, cache?: OutputCache): Promise<CoverImage> {
   if (course.config.cover) return configuredCover(course, course.config.cover);
   const html = renderTemplate(env, 'epub/cover.njk', { ...view, size: coverSize });
+  // The picture depends only on its HTML (which names its fonts): a cached one spares starting Chromium.
+  const key = hashOf('epub-cover', html, coverSize);
+  const cached = await cache?.extra('epub', key, 'cover.png.base64');
+  if (cached) return { name: 'cover.png', mediaType: 'image/png', bytes: Buffer.from(cached, 'base64') };
+  const bytes = await screenshotCover(browser, html);
+  await cache?.store('epub', key, '', [], { 'cover.png.base64': Buffer.from(bytes).toString('base64') });
+  return { name: 'cover.png', mediaType: 'image/png', bytes };
+}
+
+/** Renders cover HTML in Chromium and captures it as a PNG. */
+async function screenshotCover(browser: BrowserSession, html: string): Promise<Uint8Array> {
   const page = await (await browser.get()).newPage();
   try {
     await page.setViewport({ ...coverSize, deviceScaleFactor: 1 });
     await page.setContent(html, { waitUntil: 'load' });
     await page.evaluate(() => document.fonts.ready);
-    const bytes = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, ...coverSize } });
-    return { name: 'cover.png', mediaType: 'image/png', bytes };
+    return await page.screenshot({ type: 'png', clip: { x: 0, y: 0, ...coverSize } });
   } finally {
     await page.close();
   }
