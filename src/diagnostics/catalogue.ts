@@ -22,6 +22,7 @@ export const ruleCatalogue = {
   'image-alt': { severity: 'warning', summary: 'An image has no alt text.' },
   'diagram-syntax': { severity: 'error', summary: 'A mermaid diagram does not parse.' },
   'diagram-caption': { severity: 'warning', summary: 'A mermaid diagram has no `%% caption:` line.' },
+  'file-name-case': { severity: 'error', summary: 'Two files or folders in one folder have names that differ only in letter case.' },
 } as const;
 
 /** A permanent rule id. */

@@ -1,6 +1,7 @@
 import type { Root } from 'mdast';
 import { VFile } from 'vfile';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { isRuleId } from '../diagnostics/catalogue.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { assignHeadingIds } from '../markdown/headings.js';
 import { parseMarkdown } from '../markdown/parse.js';
 import { countWords, readingMinutes } from '../markdown/words.js';
@@ -22,7 +23,14 @@ function parseSource(text: string, path: string): ParsedSource & { fields?: Reco
   const file = new VFile({ path, value: text });
   const tree = parseMarkdown(file);
   const frontmatter = readFrontmatter(tree, path);
-  return { file, tree, positions: frontmatter.positions, diagnostics: frontmatter.diagnostics, fields: frontmatter.fields, rawScalars: frontmatter.rawScalars };
+  return { file, tree, positions: frontmatter.positions, diagnostics: [...parserDiagnostics(file), ...frontmatter.diagnostics], fields: frontmatter.fields, rawScalars: frontmatter.rawScalars };
+}
+
+/** What the parser reported on a file (a source it refused to parse), as diagnostics. */
+function parserDiagnostics(file: VFile): Diagnostic[] {
+  return file.messages.map((message) =>
+    diagnostic(message.ruleId && isRuleId(message.ruleId) ? message.ruleId : 'file-unreadable', file.path, { line: message.line ?? 1, column: message.column ?? 1 }, message.reason),
+  );
 }
 
 /**
@@ -69,7 +77,8 @@ export function parseLessonTree(text: string, path: string): Root {
  * @param wordsPerMinute the course's reading speed
  */
 export function summariseLesson(text: string, path: string, wordsPerMinute: number): { summary: LessonSummary; tree: Root } {
-  const tree = parseMarkdown(new VFile({ path, value: text }));
+  const file = new VFile({ path, value: text });
+  const tree = parseMarkdown(file);
   const frontmatter = readFrontmatter(tree, path);
   const fields = frontmatter.fields === undefined ? undefined : { ...frontmatter.fields };
   // `lesson: 4.10` unquoted is the float 4.1 to YAML; the raw source keeps what the author wrote.
@@ -86,7 +95,7 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
   });
   const body = tree.children.filter((node) => node.type !== 'yaml' && !(node.type === 'html' && /^\s*<!--[\s\S]*-->\s*$/.test(node.value)));
   const summary: LessonSummary = {
-    diagnostics: [...frontmatter.diagnostics, ...checked.diagnostics],
+    diagnostics: [...parserDiagnostics(file), ...frontmatter.diagnostics, ...checked.diagnostics],
     positions: frontmatter.positions,
     frontmatter: checked.value,
     words,

@@ -2,18 +2,30 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'mdast';
+import pLimit from 'p-limit';
 import { VFile } from 'vfile';
 import { cacheFolder, type CacheOptions } from '../cache/folder.js';
 import { hashOf, toolFingerprint } from '../cache/fingerprint.js';
 import { LessonCache } from '../cache/lessons.js';
-import { loadConfig } from '../config/load.js';
+import { configFileName, loadConfig } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
 import { CoursebookError } from './errors.js';
 import { parseLessonTree, parseSection, type LessonSummary } from './lesson.js';
 import { parseAll } from './parse-pool.js';
 import { isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
-import { readSource } from './source.js';
+import { maxSourceBytes, readSource } from './source.js';
+
+declare module '../model/course.js' {
+  interface Course {
+    /**
+     * Every file and folder the loader listed, relative to the root: the root's entries, each
+     * section folder's and each other top-level folder's, and those of every folder that holds a
+     * referenced asset. Rules about names read it; undefined for a course not made by `loadCourse`.
+     */
+    listedPaths?: string[];
+  }
+}
 
 /** The course as loaded, with every problem found while reading each file on its own. */
 export interface LoadResult {
@@ -37,9 +49,18 @@ function byPosition(a: string, b: string): number {
   return pa - pb || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-async function listFolder(absolute: string, relative: string, diagnostics: Diagnostic[]): Promise<Dirent[]> {
+/** How many source files are read at once: enough to keep the disk busy, few enough for any fd limit. */
+const readConcurrency = 32;
+
+/**
+ * Lists a folder, recording each entry's path in `listed`.
+ * @param relative the folder relative to the root ('' for the root)
+ */
+async function listFolder(absolute: string, relative: string, diagnostics: Diagnostic[], listed: string[]): Promise<Dirent[]> {
   try {
-    return await readdir(absolute, { withFileTypes: true });
+    const entries = await readdir(absolute, { withFileTypes: true });
+    for (const entry of entries) listed.push(relative ? `${relative}/${entry.name}` : entry.name);
+    return entries;
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
     diagnostics.push(diagnostic('file-unreadable', relative || '.', undefined, `Could not list this folder (${reason}). Check its permissions.`));
@@ -49,10 +70,11 @@ async function listFolder(absolute: string, relative: string, diagnostics: Diagn
 
 /**
  * Follows a symlinked entry and says what it is, refusing links that leave the content root.
- * @returns 'file', 'dir', or undefined when it is outside, broken or a loop (reported)
+ * @returns 'file', 'dir', 'other' (a FIFO, socket or device), or undefined when it is outside,
+ * broken or a loop (reported)
  */
-async function entryKind(entry: Dirent, absolute: string, relative: string, realRoot: string, diagnostics: Diagnostic[]): Promise<'file' | 'dir' | undefined> {
-  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : undefined;
+async function entryKind(entry: Dirent, absolute: string, relative: string, realRoot: string, diagnostics: Diagnostic[]): Promise<'file' | 'dir' | 'other' | undefined> {
+  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
   try {
     const real = await realpath(absolute);
     if (!isInside(realRoot, real)) {
@@ -60,7 +82,7 @@ async function entryKind(entry: Dirent, absolute: string, relative: string, real
       return undefined;
     }
     const info = await stat(real);
-    return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : undefined;
+    return info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other';
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
     diagnostics.push(diagnostic('file-unreadable', relative, undefined, `This symlink cannot be followed (${reason}). Fix or remove it.`));
@@ -71,6 +93,7 @@ async function entryKind(entry: Dirent, absolute: string, relative: string, real
 /**
  * Loads a course: course.yml, every section folder and every lesson, each parsed exactly once.
  * Problems in single files are returned as diagnostics; cross-file rules run later in `check`.
+ * Note: a folder with only course.yml is an empty course: no sections, and nothing to report.
  * @param contentDir the content root
  * @throws CoursebookError when the folder or course.yml cannot be used at all
  */
@@ -84,24 +107,26 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
   }
   if (!info.isDirectory()) throw new CoursebookError(`${contentDir} is not a folder. Pass the folder that holds course.yml.`);
   const realRoot = await realpath(root);
+  await checkConfigFile(root);
   const { config, diagnostics } = await loadConfig(root);
+  const listed: string[] = [];
   const lessonCache = await LessonCache.open(cacheFolder(root, config, options), hashOf(await toolFingerprint(), config.readingSpeed));
 
   const sectionDirs: { name: string; absolute: string }[] = [];
-  for (const entry of await listFolder(root, '', diagnostics)) {
+  for (const entry of await listFolder(root, '', diagnostics, listed)) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const absolute = path.join(root, entry.name);
     const kind = entry.isSymbolicLink() || entry.isDirectory() ? await entryKind(entry, absolute, entry.name, realRoot, diagnostics) : undefined;
     if (kind !== 'dir') continue;
     const looksLikeSection = positionPrefix.test(entry.name);
-    const children = looksLikeSection ? [] : await listFolder(absolute, entry.name, diagnostics);
+    const children = looksLikeSection ? [] : await listFolder(absolute, entry.name, diagnostics, listed);
     if (looksLikeSection || children.some((child) => child.name === sectionFileName)) sectionDirs.push({ name: entry.name, absolute });
   }
   sectionDirs.sort((a, b) => byPosition(a.name, b.name));
 
   const files: CourseFiles = { root, realRoot, lessons: new Set(), sections: new Map(), inspected: new Map() };
   const discovered: { section: Section; sources: LessonSource[] }[] = [];
-  for (const dir of sectionDirs) discovered.push(await loadSection(dir.name, dir.absolute, realRoot, diagnostics));
+  for (const dir of sectionDirs) discovered.push(await loadSection(dir.name, dir.absolute, realRoot, diagnostics, listed));
 
   // Every lesson whose source changed since the cached summary is parsed now, on all cores.
   const misses = discovered.flatMap(({ sources }) => sources.filter((source) => !lessonCache.get(source.path, source.hash)));
@@ -131,8 +156,41 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
       lesson.references = await resolveReferences(raw, lesson.path, files);
     }),
   );
+  await listAssetFolders(root, pending.map(({ lesson }) => lesson), diagnostics, listed);
   await lessonCache.save(files.lessons);
-  return { course: { root, config, sections }, diagnostics };
+  return { course: { root, config, sections, listedPaths: listed }, diagnostics };
+}
+
+/**
+ * Refuses a course.yml that is not a regular file or is too big to be a course's settings, before
+ * it is read: reading a FIFO would wait forever.
+ * @throws CoursebookError with a one-line reason
+ */
+async function checkConfigFile(root: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path.join(root, configFileName));
+  } catch {
+    return; // loadConfig says what is wrong with a missing or unreadable course.yml.
+  }
+  if (!info.isFile()) throw new CoursebookError(`${path.join(root, configFileName)} is not a regular file. Make ${configFileName} a file with at least \`title: …\`.`);
+  if (info.size > maxSourceBytes) throw new CoursebookError(`${path.join(root, configFileName)} is ${Math.ceil(info.size / 1024)} KB; course settings are a few lines. Fix ${configFileName}.`);
+}
+
+/**
+ * Lists every folder (and the folders above it) that holds a referenced asset and is not listed
+ * yet, so rules about names see the asset's neighbours too.
+ */
+async function listAssetFolders(root: string, lessons: Lesson[], diagnostics: Diagnostic[], listed: string[]): Promise<void> {
+  const done = new Set(['', ...listed.map((entry) => entry.slice(0, Math.max(0, entry.lastIndexOf('/'))))]);
+  const wanted = new Set<string>();
+  for (const lesson of lessons) {
+    for (const { target } of lesson.references) {
+      if (target.kind !== 'asset') continue;
+      for (let folder = path.posix.dirname(target.path); folder !== '.' && !done.has(folder); folder = path.posix.dirname(folder)) wanted.add(folder);
+    }
+  }
+  for (const folder of [...wanted].sort()) await listFolder(path.join(root, folder), folder, diagnostics, listed);
 }
 
 /** A lesson file read from disk, before it is parsed or looked up in the cache. */
@@ -144,10 +202,10 @@ interface LessonSource {
 }
 
 /** Reads a section folder: its section.md (parsed) and its lesson files' sources. */
-async function loadSection(name: string, absolute: string, realRoot: string, diagnostics: Diagnostic[]): Promise<{ section: Section; sources: LessonSource[] }> {
+async function loadSection(name: string, absolute: string, realRoot: string, diagnostics: Diagnostic[], listed: string[]): Promise<{ section: Section; sources: LessonSource[] }> {
   const { position, slug } = splitPrefix(name);
   const sectionPath = `${name}/${sectionFileName}`;
-  const entries = await listFolder(absolute, name, diagnostics);
+  const entries = await listFolder(absolute, name, diagnostics, listed);
   const section: Section = {
     number: position ?? 0,
     slug,
@@ -168,7 +226,8 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
     const lower = entry.name.toLowerCase();
     if (!lower.endsWith('.md') || entry.name.startsWith('.')) continue;
     const kind = await entryKind(entry, path.join(absolute, entry.name), `${name}/${entry.name}`, realRoot, diagnostics);
-    if (kind !== 'file') continue;
+    // A folder or FIFO named like a lesson is read anyway, so that readSource reports it.
+    if (kind === undefined) continue;
     if (entry.name === sectionFileName) section.hasSectionFile = true;
     else if (!notLessons.has(lower)) lessonNames.push(entry.name);
   }
@@ -197,7 +256,8 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
   }
 
   lessonNames.sort(byPosition);
-  const read = await Promise.all(lessonNames.map((file) => readSource(path.join(absolute, file), `${name}/${file}`)));
+  const limit = pLimit(readConcurrency);
+  const read = await Promise.all(lessonNames.map((file) => limit(() => readSource(path.join(absolute, file), `${name}/${file}`))));
   const sources: LessonSource[] = [];
   lessonNames.forEach((fileName, index) => {
     const source = read[index]!;

@@ -2,6 +2,7 @@ import { ruleCatalogue } from '../diagnostics/catalogue.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
 import { emptyLessonRule } from './empty-lesson.js';
+import { fileNameCaseRule } from './file-name-case.js';
 import { headingStructureRule } from './heading-structure.js';
 import { imageAltRule } from './image-alt.js';
 import { lessonCountRule } from './lesson-count.js';
@@ -25,6 +26,7 @@ export const rules: Rule[] = [
   emptyLessonRule,
   headingStructureRule,
   imageAltRule,
+  fileNameCaseRule,
 ];
 
 /**
