@@ -176,3 +176,13 @@ describe('YAML bombs are refused quickly', () => {
     expect(located(diagnostics)).toEqual([{ file: '01-basics/01-a.md', line: 3, rule: 'frontmatter-syntax', message: expect.stringContaining('YAML does not parse') }]);
   });
 });
+
+describe('raw HTML nested thousands deep', () => {
+  it('stops the build with exit 2 and a reason naming the lesson, not a stack trace', async () => {
+    await writeLesson(`Text.\n\n${'<div>'.repeat(10_000)}deep${'</div>'.repeat(10_000)}\n`);
+    const result = await cli(['build', scratch.dir, '--out', path.join(scratch.dir, '..', `${path.basename(scratch.dir)}-dist`), '--format', 'html', '--no-cache']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^coursebook: 01-basics\/01-a\.md: its raw HTML is nested too deeply to render .*Flatten the nested HTML elements\.$/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -2,6 +2,7 @@ import type { Element, Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
 import type { Highlighter } from 'shiki';
 import { visit } from 'unist-util-visit';
+import { CoursebookError } from '../load/errors.js';
 import type { Course, Lesson } from '../model/course.js';
 import { prepareHighlighter } from './highlight.js';
 import { lessonBodyHast, type DiagramBlock } from './lesson-body.js';
@@ -44,7 +45,13 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
     body(lesson) {
       let body = bodies.get(lesson);
       if (!body) {
-        body = lessonBodyHast(lesson.tree, options);
+        try {
+          body = lessonBodyHast(lesson.tree, options);
+        } catch (cause) {
+          // Markdown nesting is bounded when parsing; raw HTML nested thousands deep can still exhaust the stack here.
+          if (!(cause instanceof RangeError)) throw cause;
+          throw new CoursebookError(`${lesson.path}: its raw HTML is nested too deeply to render (${cause.message}). Flatten the nested HTML elements.`, { cause });
+        }
         bodies.set(lesson, body);
       }
       return body;
