@@ -16,17 +16,6 @@ import { parseAll } from './parse-pool.js';
 import { isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
 import { maxSourceBytes, readSource } from './source.js';
 
-declare module '../model/course.js' {
-  interface Course {
-    /**
-     * Every file and folder the loader listed, relative to the root: the root's entries, each
-     * section folder's and each other top-level folder's, and those of every folder that holds a
-     * referenced asset. Rules about names read it; undefined for a course not made by `loadCourse`.
-     */
-    listedPaths?: string[];
-  }
-}
-
 /** The course as loaded, with every problem found while reading each file on its own. */
 export interface LoadResult {
   course: Course;

@@ -128,4 +128,10 @@ export interface Course {
   root: string;
   config: CourseConfig;
   sections: Section[];
+  /**
+   * Every file and folder the loader listed, relative to the root: the root's entries, each
+   * section folder's and each other top-level folder's, and those of every folder that holds a
+   * referenced asset. Rules about names read it; undefined for a course not made by `loadCourse`.
+   */
+  listedPaths?: string[];
 }
