@@ -107,7 +107,8 @@ function inspectFile(absolute: string, files: CourseFiles): Promise<string | 'ou
   return pending;
 }
 
-function safeDecode(text: string): string {
+/** Percent-decodes a URL part, keeping it as written when it is not valid percent-encoding. */
+export function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

@@ -2,12 +2,26 @@ import type { Course, Lesson } from '../model/course.js';
 import { relativeUrl, type LinkPolicy } from './links.js';
 import { outputPaths, publicUrl } from './paths.js';
 
-/** Finds lessons and sections by their source path. */
-export function indexCourse(course: Course): { lessons: Map<string, Lesson>; sections: Map<string, Course['sections'][number]> } {
-  return {
-    lessons: new Map(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.path, lesson] as const))),
-    sections: new Map(course.sections.map((section) => [section.path, section] as const)),
-  };
+/** Lessons and sections by their source path. */
+type CourseIndex = { lessons: Map<string, Lesson>; sections: Map<string, Course['sections'][number]> };
+
+const indexes = new WeakMap<Course, CourseIndex>();
+
+/**
+ * Finds lessons and sections by their source path.
+ * Note: built once per course and shared, since a link policy is made for every page; a loaded
+ * course does not change.
+ */
+export function indexCourse(course: Course): CourseIndex {
+  let index = indexes.get(course);
+  if (!index) {
+    index = {
+      lessons: new Map(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.path, lesson] as const))),
+      sections: new Map(course.sections.map((section) => [section.path, section] as const)),
+    };
+    indexes.set(course, index);
+  }
+  return index;
 }
 
 const withFragment = (url: string, fragment: string | undefined): string => (fragment ? `${url}#${encodeURIComponent(fragment)}` : url);

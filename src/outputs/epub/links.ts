@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { visit } from 'unist-util-visit';
-import { isInside } from '../../load/references.js';
+import { isInside, safeDecode } from '../../load/references.js';
 import type { Course, Section } from '../../model/course.js';
 import type { LinkPolicy } from '../../render/links.js';
 import { outputPaths, publicUrl } from '../../render/paths.js';
@@ -160,10 +160,3 @@ export function settleReferences(body: HastRoot, course: Course, anchors: Readon
   return body;
 }
 
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
