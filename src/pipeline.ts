@@ -5,11 +5,11 @@ import { countBySeverity, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CoursebookError } from './load/errors.js';
 import { loadCourse } from './load/load.js';
 import type { Course } from './model/course.js';
-import { findWriter, writers } from './outputs/index.js';
+import { writers } from './outputs/index.js';
+import { plan, type PublicationPlan } from './outputs/plan.js';
 import { listFiles } from './outputs/files.js';
 import { acquireOutputLock, lockPath } from './outputs/lock.js';
 import { commitStaging, createStaging, outputMarker, stagingPath, validateOutDir } from './outputs/out-dir.js';
-import { outputPaths } from './render/paths.js';
 import { onInterrupt } from './process/interrupt.js';
 import type { Writer } from './outputs/writer.js';
 import { browserSession, type BrowserSession } from './browser/chromium.js';
@@ -21,6 +21,8 @@ import { diagramHash } from './diagrams/collect.js';
 import { diagramFigure } from './diagrams/figure.js';
 import { prepareDiagrams, type PreparedDiagrams } from './diagrams/index.js';
 import { createRenderer } from './render/renderer.js';
+import type { DiagramBlock } from './render/lesson-body.js';
+import type { Element } from 'hast';
 import { checkCourse } from './rules/index.js';
 
 /** The result of `check`: the course, its rendered diagrams and every diagnostic, sorted. */
@@ -69,8 +71,15 @@ export type BuildEvent =
 /** Options of `build`. */
 export interface BuildOptions extends CheckOptions {
   out: string;
-  /** Format names; all known formats when omitted. */
+  /** Format names; all registered formats when omitted. */
   formats?: string[];
+  /** The writer table to choose from (default: the built-in `writers`); a test or plugin may add rows. */
+  writers?: readonly Writer[];
+  /**
+   * The date every output carries. When absent: SOURCE_DATE_EPOCH if set, else each output's own
+   * sources' newest modification time (a book's date moves only when its own sources change).
+   */
+  date?: Date;
   /** Replace a non-empty output folder Coursebook did not create. */
   force?: boolean;
   /** Receives progress events. */
@@ -92,30 +101,73 @@ export interface BuildResult extends CheckResult {
   published: boolean;
   outDir: string;
   formats: string[];
+  /** What the build published, by format (present when it published). */
+  plan?: PublicationPlan;
   written?: WrittenSummary;
 }
 
 /**
- * The build date: SOURCE_DATE_EPOCH when set, else the newest modification time of the sources,
- * so the same sources give the same dates.
+ * Reads SOURCE_DATE_EPOCH (reproducible-builds.org): a whole number of seconds, or undefined when unset.
+ * @param env the environment to read
+ * @throws CoursebookError when it is set to something else
  */
-export async function buildDate(course: Course): Promise<Date> {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch !== undefined && epoch.trim() !== '') {
-    const seconds = Number(epoch);
-    if (!Number.isInteger(seconds) || seconds < 0) throw new CoursebookError(`SOURCE_DATE_EPOCH must be a whole number of seconds, got "${epoch}".`);
-    return new Date(seconds * 1000);
-  }
-  const files = ['course.yml', ...course.sections.flatMap((section) => [section.path, ...section.lessons.map((lesson) => lesson.path)])];
-  let newest = 0;
-  for (const file of files) {
-    try {
-      newest = Math.max(newest, (await stat(path.join(course.root, file))).mtimeMs);
-    } catch {
-      // A file that vanished since loading does not date the build.
+export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): Date | undefined {
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch.trim() === '') return undefined;
+  const seconds = Number(epoch);
+  if (!Number.isInteger(seconds) || seconds < 0) throw new CoursebookError(`SOURCE_DATE_EPOCH must be a whole number of seconds, got "${epoch}".`);
+  return new Date(seconds * 1000);
+}
+
+/**
+ * Dates of sets of sources: the fixed date when one is given, else the newest modification time
+ * of the files named, each file read once per build.
+ * @param course the course
+ * @param fixed a date that overrides every source date
+ */
+export function sourceDates(course: Course, fixed: Date | undefined): (files: string[]) => Promise<Date> {
+  const times = new Map<string, Promise<number>>();
+  const mtime = (file: string): Promise<number> => {
+    let time = times.get(file);
+    if (!time) {
+      // A file that vanished since loading does not date anything.
+      times.set(file, (time = stat(path.join(course.root, file)).then((info) => info.mtimeMs, () => 0)));
     }
-  }
-  return new Date(Math.floor(newest / 1000) * 1000);
+    return time;
+  };
+  return async (files) => {
+    if (fixed) return fixed;
+    const newest = Math.max(0, ...(await Promise.all(files.map(mtime))));
+    return new Date(Math.floor(newest / 1000) * 1000);
+  };
+}
+
+/** Every source of the course: course.yml, each section.md, each lesson. */
+const allSources = (course: Course): string[] => ['course.yml', ...course.sections.flatMap((section) => [section.path, ...section.lessons.map((lesson) => lesson.path)])];
+
+/**
+ * The date of the whole course: SOURCE_DATE_EPOCH when set, else the newest modification time of
+ * its sources, so the same sources give the same dates.
+ * @param course the course
+ * @param fixed a date that overrides it
+ */
+export async function buildDate(course: Course, fixed: Date | undefined = sourceDateEpoch()): Promise<Date> {
+  return sourceDates(course, fixed)(allSources(course));
+}
+
+/**
+ * Resolves format names against a writer table.
+ * @param names format names, in any order; all writers when undefined
+ * @param table the writers to choose from
+ * @throws CoursebookError naming the known formats for a name that is none of them
+ */
+export function selectWriters(names: readonly string[] | undefined, table: readonly Writer[] = writers): Writer[] {
+  if (!names) return [...table];
+  return names.map((name) => {
+    const writer = table.find((candidate) => candidate.name === name);
+    if (!writer) throw new CoursebookError(`Unknown format "${name}". Known formats: ${table.map((w) => w.name).join(', ') || 'none yet'}.`);
+    return writer;
+  });
 }
 
 /**
@@ -125,56 +177,26 @@ export async function buildDate(course: Course): Promise<Date> {
  * @param options output folder, formats, force
  */
 export async function build(contentDir: string, options: BuildOptions): Promise<BuildResult> {
-  const formats = options.formats ?? writers.map((writer) => writer.name);
-  const selected = formats.map((name) => {
-    const writer = findWriter(name);
-    if (!writer) throw new CoursebookError(`Unknown format "${name}". Known formats: ${writers.map((w) => w.name).join(', ') || 'none yet'}.`);
-    return writer;
-  });
+  const table = options.writers ?? writers;
+  const selected = selectWriters(options.formats, table);
   const browser = options.browser ?? browserSession();
   try {
-    return await buildWith(contentDir, options, formats, selected, browser);
+    return await buildWith(contentDir, options, table, selected, browser);
   } finally {
     if (!options.browser) await browser.close();
   }
 }
 
-/** Which format a published file belongs to, for the summary. */
-function formatOf(file: string): string {
-  if (file.endsWith('.pdf')) return 'pdf';
-  if (file.endsWith('.epub')) return 'epub';
-  if (file.startsWith(`${outputPaths.api}/`)) return 'json';
-  return 'html';
-}
-
-async function summarise(folder: string): Promise<WrittenSummary> {
-  const summary: WrittenSummary = { files: 0, bytes: 0, byFormat: {} };
-  for (const file of await listFiles(folder)) {
-    if (file === outputMarker) continue;
-    const { size } = await stat(path.join(folder, file));
-    const entry = (summary.byFormat[formatOf(file)] ??= { files: 0, bytes: 0 });
-    entry.files++;
-    entry.bytes += size;
-    summary.files++;
-    summary.bytes += size;
-  }
-  return summary;
-}
-
-async function buildWith(contentDir: string, options: BuildOptions, formats: string[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
-  const emit = options.onEvent ?? (() => {});
-  const timed = async <T>(step: string, work: () => Promise<T>, describe: (value: T) => string | undefined = () => undefined): Promise<T> => {
-    emit({ type: 'step-start', step });
-    const started = performance.now();
-    const value = await work();
-    const summary = describe(value);
-    emit({ type: 'step-end', step, ms: performance.now() - started, ...(summary ? { summary } : {}) });
-    return value;
-  };
-  const outDir = await validateOutDir(options.out, path.resolve(contentDir), options.force ?? false);
-  const checked = await timed('check', () => check(contentDir, { ...options, browser }), (result) => `${result.fileCount} files${result.diagrams.rendered ? `, ${result.diagrams.rendered} diagrams rendered` : ''}`);
-  if (countBySeverity(checked.diagnostics).errors > 0) return { ...checked, published: false, outDir, formats };
-  const release = await acquireOutputLock(outDir, options.lockWaitMs);
+/**
+ * Runs `work` with a fresh staging folder for `outDir`, under the output lock, and swaps it into
+ * place when `work` succeeds. On failure or a signal the staging folder goes, and `outDir` stays
+ * as it was.
+ * @param outDir the validated output folder
+ * @param lockWaitMs how long to wait for another build of the same folder
+ * @param work writes into the staging folder
+ */
+export async function withStagingFolder<T>(outDir: string, lockWaitMs: number | undefined, work: (staging: string) => Promise<T>): Promise<T> {
+  const release = await acquireOutputLock(outDir, lockWaitMs);
   let staging: string | undefined = stagingPath(outDir);
   const abandon = async (): Promise<void> => {
     if (staging) await rm(staging, { recursive: true, force: true });
@@ -198,38 +220,98 @@ async function buildWith(contentDir: string, options: BuildOptions, formats: str
   });
   try {
     await createStaging(outDir);
-    const date = await buildDate(checked.course);
-    const results = checked.diagrams.results;
-    const render = await createRenderer(checked.course, (block) => {
-      const hash = diagramHash(block.source);
-      const result = results.get(hash);
-      return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
-    });
-    const cache = new OutputCache(cacheFolder(checked.course.root, checked.course.config, options));
-    const keys = await buildKeys(checked.course, formats);
-    for (const writer of selected) {
-      const step = writer.name;
-      const context = {
-        course: checked.course,
-        outDir: staging,
-        formats,
-        buildDate: date,
-        render,
-        browser,
-        cache,
-        keys,
-        log: (line: string) => emit({ type: 'log', step, line }),
-        progress: (done: number, total: number, label?: string) => emit({ type: 'step-progress', step, done, total, ...(label ? { label } : {}) }),
-      };
-      await timed(step, () => writer.publish(context), (summary) => summary || undefined);
-    }
-    const written = await summarise(staging);
+    const result = await work(staging);
     await commitStaging(staging, outDir);
-    await cache.prune(formats);
     staging = undefined;
-    return { ...checked, published: true, outDir, formats, written };
+    return result;
   } finally {
     unregister();
     await abandon();
   }
+}
+
+/**
+ * What each writer wrote: the files of its artifacts, and the supporting files (stylesheets,
+ * images, search index) it added to the folder while it ran.
+ */
+async function summarise(folder: string, written: Map<string, string[]>): Promise<WrittenSummary> {
+  const summary: WrittenSummary = { files: 0, bytes: 0, byFormat: {} };
+  for (const [format, files] of written) {
+    const entry = (summary.byFormat[format] ??= { files: 0, bytes: 0 });
+    for (const file of files) {
+      const { size } = await stat(path.join(folder, file));
+      entry.files++;
+      entry.bytes += size;
+      summary.files++;
+      summary.bytes += size;
+    }
+  }
+  return summary;
+}
+
+/** The diagram figure for a mermaid block, from the diagrams `check` rendered. */
+function figureFor(diagrams: PreparedDiagrams): (block: DiagramBlock) => Element | undefined {
+  return (block) => {
+    const hash = diagramHash(block.source);
+    const result = diagrams.results.get(hash);
+    return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
+  };
+}
+
+async function buildWith(contentDir: string, options: BuildOptions, table: readonly Writer[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
+  const formats = selected.map((writer) => writer.name);
+  const emit = options.onEvent ?? (() => {});
+  const timed = async <T>(step: string, work: () => Promise<T>, describe: (value: T) => string | undefined = () => undefined): Promise<T> => {
+    emit({ type: 'step-start', step });
+    const started = performance.now();
+    const value = await work();
+    const summary = describe(value);
+    emit({ type: 'step-end', step, ms: performance.now() - started, ...(summary ? { summary } : {}) });
+    return value;
+  };
+  const outDir = await validateOutDir(options.out, path.resolve(contentDir), options.force ?? false);
+  const checked = await timed('check', () => check(contentDir, { ...options, browser }), (result) => `${result.fileCount} files${result.diagrams.rendered ? `, ${result.diagrams.rendered} diagrams rendered` : ''}`);
+  if (countBySeverity(checked.diagnostics).errors > 0) return { ...checked, published: false, outDir, formats };
+  const { course } = checked;
+  const publication = plan(course, selected, table);
+  const fixedDate = options.date ?? sourceDateEpoch();
+  const sourceDate = sourceDates(course, fixedDate);
+  const cache = new OutputCache(cacheFolder(course.root, course.config, options));
+  return withStagingFolder(outDir, options.lockWaitMs, async (staging) => {
+    const context = {
+      course,
+      outDir: staging,
+      plan: publication,
+      buildDate: await sourceDate(allSources(course)),
+      sourceDate,
+      render: await createRenderer(course, figureFor(checked.diagrams)),
+      browser,
+      cache,
+      keys: await buildKeys(course),
+    };
+    const written = new Map<string, string[]>();
+    let before = new Set(await listFiles(staging));
+    for (const writer of selected) {
+      const step = writer.name;
+      await timed(
+        step,
+        () =>
+          writer.publish({
+            ...context,
+            artifacts: publication.of(writer.name),
+            log: (line: string) => emit({ type: 'log', step, line }),
+            progress: (done: number, total: number, label?: string) => emit({ type: 'step-progress', step, done, total, ...(label ? { label } : {}) }),
+          }),
+        (summary) => summary || undefined,
+      );
+      const after = await listFiles(staging);
+      const missing = publication.of(writer.name).filter((artifact) => !existsSync(path.join(staging, ...artifact.path.split('/'))));
+      if (missing.length > 0) throw new CoursebookError(`The ${writer.name} writer did not write ${missing.length} of the files it planned, such as ${missing[0]!.path}.`);
+      written.set(writer.name, after.filter((file) => !before.has(file) && file !== outputMarker));
+      before = new Set(after);
+    }
+    const summary = await summarise(staging, written);
+    await cache.prune(formats);
+    return { ...checked, published: true, outDir, formats, plan: publication, written: summary };
+  });
 }

@@ -10,7 +10,9 @@ import { listFiles } from '../src/outputs/files.js';
 import { buildKeys } from '../src/cache/keys.js';
 import { OutputCache } from '../src/cache/outputs.js';
 import { jsonWriter } from '../src/outputs/json.js';
-import { build, buildDate, check } from '../src/pipeline.js';
+import { build, buildDate, check, selectWriters } from '../src/pipeline.js';
+import { writers } from '../src/outputs/index.js';
+import { plan } from '../src/outputs/plan.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { fixture, scratchCopy, scratchDir } from './helpers.js';
 
@@ -295,8 +297,10 @@ describe('json writer: downloads and reproducibility', () => {
     const browser = browserSession();
     cleanups.push(() => browser.close());
     const cache = new OutputCache(undefined);
-    const publish = async (formats: string[]): Promise<string | void> =>
-      jsonWriter.publish({ course, outDir: dir, formats, buildDate: date, render, browser, cache, keys: await buildKeys(course, formats), log: () => {}, progress: () => {} });
+    const publish = async (formats: string[]): Promise<string | void> => {
+      const publication = plan(course, selectWriters(formats), writers);
+      return jsonWriter.publish({ course, outDir: dir, plan: publication, artifacts: publication.of('json'), buildDate: date, sourceDate: async () => date, render, browser, cache, keys: await buildKeys(course), log: () => {}, progress: () => {} });
+    };
     expect(await publish(['json', 'pdf', 'epub'])).toBe('14 documents, 3 schemas');
     const both = readJson<CatalogueDocument>(dir, 'api/catalogue.json');
     const slug = encodeURIComponent('ünïcode--courses--日本語');

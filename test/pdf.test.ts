@@ -13,7 +13,7 @@ import { diagramFigure } from '../src/diagrams/figure.js';
 import type { Course } from '../src/model/course.js';
 import { codeBackground } from '../src/outputs/pdf/body.js';
 import { addPrintFilters, layOutBook } from '../src/outputs/pdf/book-html.js';
-import { booksOf } from '../src/outputs/pdf/book.js';
+import { booksOf } from '../src/outputs/books.js';
 import { contrastRatio, readableOn } from '../src/outputs/pdf/contrast.js';
 import { cssString } from '../src/outputs/pdf/page-styles.js';
 import { build, check } from '../src/pipeline.js';
@@ -279,7 +279,7 @@ describe('the print HTML of a book', () => {
       return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
     });
     const env = addPrintFilters(createTemplateEnvironment(checked.course));
-    const { html } = layOutBook(env, checked.course, render, booksOf(checked.course)[0]!, new Date(0));
+    const { html } = layOutBook(env, checked.course, render, booksOf(checked.course, 'pdf')[0]!, new Date(0));
     const tree = fromHtml(html);
     const ids: string[] = [];
     const diagramIds: string[] = [];

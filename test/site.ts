@@ -4,19 +4,15 @@ import { build } from '../src/pipeline.js';
 import { listFiles } from '../src/outputs/files.js';
 import { scratchDir } from './helpers.js';
 
-/** Builds a course into a fresh folder with a fixed SOURCE_DATE_EPOCH and returns where. */
+/** The fixed date test builds carry (2026-01-01). */
+export const testDate = new Date(1767225600 * 1000);
+
+/** Builds a course into a fresh folder with a fixed date and returns where. */
 export async function buildInto(contentDir: string, formats: string[]): Promise<{ out: string; cleanup: () => Promise<void> }> {
   const { dir, cleanup } = await scratchDir();
   const out = path.join(dir, 'dist');
-  const previous = process.env.SOURCE_DATE_EPOCH;
-  process.env.SOURCE_DATE_EPOCH = '1767225600';
-  try {
-    const result = await build(contentDir, { out, formats });
-    if (!result.published) throw new Error(`build failed: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
-  } finally {
-    if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
-    else process.env.SOURCE_DATE_EPOCH = previous;
-  }
+  const result = await build(contentDir, { out, formats, date: testDate });
+  if (!result.published) throw new Error(`build failed: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
   return { out, cleanup };
 }
 

@@ -1,75 +1,62 @@
 import { readFile } from 'node:fs/promises';
 import type { Course, Lesson, Section } from '../model/course.js';
-import { hashOf, templatesFingerprint, toolFingerprint } from './fingerprint.js';
 import { templateFolders } from '../render/templates.js';
+import { hashOf, templatesFingerprint, toolFingerprint } from './fingerprint.js';
 
-/** The hashes writers combine into output-cache keys. */
+/**
+ * The hashes writers combine into output-cache keys: what a producer takes besides its view.
+ * What a page shows of the course is not here: it is the view, and the cache records what the
+ * template read of it (see `OutputCache.cached`).
+ */
 export interface BuildKeys {
-  /** Tool code, templates, course settings and the formats being built. */
+  /** Tool code, templates and course settings. */
   base: string;
-  /**
-   * Everything one page can show of the others: numbers, titles, summaries, groups, minutes and
-   * paths of every section and lesson. A page's navigation changes only when this does.
-   */
-  shell: string;
-  /** Hash of a lesson's source text. */
+  /** A lesson's source text and what its links and images resolve to. */
   lesson(lesson: Lesson): string;
-  /** Hash of a section's own source (section.md) and of all its lessons' sources. */
+  /** A section's own source (section.md) and what its links resolve to, with all its lessons' keys. */
   section(section: Section): string;
+  /** section.md alone: its text and resolved references. */
+  intro(section: Section): string;
 }
 
 /**
  * Computes the build's cache keys once.
  * @param course the checked course
- * @param formats the formats of this build (pages link to the downloads of the others)
  */
-export async function buildKeys(course: Course, formats: readonly string[]): Promise<BuildKeys> {
-  const base = hashOf(await toolFingerprint(), await templatesFingerprint(templateFolders(course)), course.config, [...formats].sort());
-  const shell = hashOf(
-    course.sections.map((section) => ({
-      number: section.number,
-      dir: section.dir,
-      title: section.title,
-      summary: section.summary,
-      groups: section.groupTitles,
-      lessons: section.lessons.map((lesson) => [lesson.id, lesson.path, lesson.title, lesson.summary, lesson.group ?? null, lesson.minutes]),
-    })),
-  );
+export async function buildKeys(course: Course): Promise<BuildKeys> {
+  const base = hashOf(await toolFingerprint(), await templatesFingerprint(templateFolders(course)), course.config);
   const lessonHashes = new Map<Lesson, string>();
   const lesson = (target: Lesson): string => {
     let hash = lessonHashes.get(target);
-    if (!hash) lessonHashes.set(target, (hash = hashOf(String(target.file.value))));
+    if (!hash) lessonHashes.set(target, (hash = hashOf(String(target.file.value), target.references)));
     return hash;
   };
-  return {
-    base,
-    shell,
-    lesson,
-    section: (section) => hashOf(section.file ? String(section.file.value) : '', section.lessons.map(lesson)),
-  };
+  const intro = (section: Section): string => hashOf(section.file ? String(section.file.value) : '', section.intro?.references ?? []);
+  return { base, lesson, intro, section: (section) => hashOf(intro(section), section.lessons.map(lesson)) };
 }
 
 /**
- * The cache key of a book (an EPUB or a PDF): everything it shows. Its sections' sources and the
- * images they embed (by content), the whole course's outline (navigation, links to other sections),
- * the tool, templates and settings, any extra files (a cover), and the build date it carries.
- * @param context keys, course and build date of this build
+ * The cache key of a book (an EPUB or a PDF) besides its view: its sections' sources and the
+ * images they embed (by content), the tool, templates and settings, any extra files (a cover),
+ * the date it carries, and for printed books the browser and fonts.
+ * @param context keys and course of this build
  * @param format the writer's name
  * @param file the book's output path
  * @param sections the sections it holds
- * @param extraFiles other files whose bytes it shows
+ * @param extras other inputs: files whose bytes it shows, its date, a printing fingerprint
  */
 export async function bookKey(
-  context: { course: Course; keys: BuildKeys; buildDate: Date },
+  context: { course: Course; keys: BuildKeys },
   format: string,
   file: string,
   sections: Section[],
-  extraFiles: string[] = [],
+  extras: { files?: string[]; date: Date; printing?: string },
 ): Promise<string> {
-  const assets = new Set(extraFiles);
+  const assets = new Set(extras.files ?? []);
   for (const section of sections) {
+    for (const reference of section.intro?.references ?? []) if (reference.target.kind === 'asset') assets.add(reference.target.absolute);
     for (const lesson of section.lessons) for (const reference of lesson.references) if (reference.target.kind === 'asset') assets.add(reference.target.absolute);
   }
   const contents = await Promise.all([...assets].sort().map(async (asset) => [asset, hashOf((await readFile(asset).catch(() => Buffer.from(''))).toString('base64'))]));
-  return hashOf(`${format}-book`, context.keys.base, context.keys.shell, file, sections.map(context.keys.section), contents, context.buildDate.toISOString());
+  return hashOf(`${format}-book`, context.keys.base, file, sections.map(context.keys.section), contents, extras.date.toISOString(), extras.printing ?? '');
 }

@@ -1,10 +1,35 @@
 import { createHash } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stillReads, trackReads, type ReadSet } from './reads.js';
 
 const extrasFolder = '.extras';
 const manifestName = 'manifest.json';
+const readsName = 'reads.json';
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-import path from 'node:path';
+
+/** One output made through the cache: what it is made from, where it goes, and how to make it. */
+export interface CachedOutput<View extends object> {
+  /** The writer's name. */
+  format: string;
+  /**
+   * The hash of every input the producer takes besides the view: sources, templates, tool code,
+   * settings, and for printed output the browser and fonts.
+   */
+  key: string;
+  /** Paths relative to the output folder that `produce` writes. */
+  files: string[];
+  /**
+   * The view the producer's template receives. What the producer reads of it is recorded, and the
+   * entry is reused only while the same reads give the same values.
+   */
+  view?: View;
+  /**
+   * Writes `files` into the output folder; returns texts to keep beside them (see `extra()`).
+   * @param view the view, wrapped so that reads are recorded
+   */
+  produce(view: View): Promise<Record<string, string> | void>;
+}
 
 /**
  * Finished output files kept by the inputs that made them (a key the writer computes from content
@@ -99,6 +124,46 @@ export class OutputCache {
     if (text !== undefined) this.markUsed(format, key);
     return text;
   }
+
+  /**
+   * Links an output from an earlier build made from the same inputs, or makes it and keeps it: the
+   * one sequence every writer follows (reuse, else produce, then store).
+   * @param outDir the staging folder
+   * @param output what to make, its key, its view and its producer
+   * @returns true when the files came from the cache
+   */
+  async cached<View extends object>(outDir: string, output: CachedOutput<View>): Promise<boolean> {
+    const { format, key, files, view } = output;
+    if (await this.stillValid(format, key, view)) {
+      if (await this.reuse(format, key, outDir, files)) return true;
+    }
+    if (!view) {
+      const extras = (await output.produce(undefined as unknown as View)) ?? {};
+      await this.store(format, key, outDir, files, extras);
+      return false;
+    }
+    const tracked = trackReads(view);
+    const extras = (await output.produce(tracked.view)) ?? {};
+    await this.store(format, key, outDir, files, { ...extras, [readsName]: JSON.stringify(tracked.readSet()) });
+    return false;
+  }
+
+  /** Whether a view gives what the entry's producer read, or true when no view is tracked. */
+  private async stillValid(format: string, key: string, view: object | undefined): Promise<boolean> {
+    if (!view) return true;
+    const entry = this.entry(format, key);
+    if (!entry) return false;
+    const text = await readFile(path.join(entry, extrasFolder, readsName), 'utf8').catch(() => undefined);
+    if (text === undefined) return false;
+    try {
+      return stillReads(view, JSON.parse(text) as ReadSet, this.readMemo);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Values found at view paths in this build, shared by every page that starts from the same object. */
+  private readonly readMemo = new WeakMap<object, Map<string, string>>();
 
   private markUsed(format: string, key: string): void {
     let keys = this.used.get(format);

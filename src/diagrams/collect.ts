@@ -47,7 +47,7 @@ function diagramsOf(tree: Root | undefined, file: string, into: DiagramSource[])
 export function collectDiagrams(course: Course): DiagramSource[] {
   const found: DiagramSource[] = [];
   for (const section of course.sections) {
-    diagramsOf(section.intro, section.path, found);
+    diagramsOf(section.intro?.tree, section.path, found);
     for (const lesson of section.lessons) {
       for (const { position, source } of lesson.diagrams) found.push({ file: lesson.path, position, source, caption: splitDiagramCaption(source).caption, hash: diagramHash(source) });
     }

@@ -114,6 +114,8 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
 /** A section.md after parsing. */
 export interface ParsedSection extends ParsedSource {
   fields?: Record<string, unknown>;
+  /** The introduction's headings, ids assigned. */
+  headings: LessonHeading[];
   frontmatter: Partial<SectionFrontmatter>;
 }
 
@@ -125,6 +127,6 @@ export interface ParsedSection extends ParsedSource {
 export function parseSection(text: string, path: string): ParsedSection {
   const source = parseSource(text, path);
   const checked = validateFields(sectionFrontmatterSchema, { fields: source.fields, positions: source.positions }, { file: path, rule: 'frontmatter-schema', start: { line: 1, column: 1 }, what: 'section.md' });
-  assignHeadingIds(source.tree);
-  return { ...source, diagnostics: [...source.diagnostics, ...checked.diagnostics], frontmatter: checked.value };
+  const headings = assignHeadingIds(source.tree);
+  return { ...source, headings, diagnostics: [...source.diagnostics, ...checked.diagnostics], frontmatter: checked.value };
 }

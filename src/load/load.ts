@@ -9,11 +9,11 @@ import { hashOf, toolFingerprint } from '../cache/fingerprint.js';
 import { LessonCache } from '../cache/lessons.js';
 import { configFileName, loadConfig } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
+import type { Body, Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
 import { CoursebookError } from './errors.js';
 import { parseLessonTree, parseSection, type LessonSummary } from './lesson.js';
 import { parseAll } from './parse-pool.js';
-import { isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
+import { collectReferences, isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
 import { maxSourceBytes, readSource } from './source.js';
 
 /** The course as loaded, with every problem found while reading each file on its own. */
@@ -123,8 +123,9 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
   const fresh = new Map(misses.map((source, index) => [source.path, parsed[index]!]));
 
   const sections: Section[] = [];
-  const pending: { lesson: Lesson; raw: RawReference[] }[] = [];
+  const pending: { body: Body; raw: RawReference[] }[] = [];
   for (const { section, sources } of discovered) {
+    if (section.intro) pending.push({ body: section.intro, raw: collectReferences(section.intro.tree) });
     for (const source of sources) {
       const result = fresh.get(source.path);
       if (result) lessonCache.set(source.path, source.hash, result.summary);
@@ -132,7 +133,7 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
       const lesson = lessonFrom(section, source, summary, result?.tree);
       diagnostics.push(...summary.diagnostics);
       section.lessons.push(lesson);
-      pending.push({ lesson, raw: summary.rawReferences });
+      pending.push({ body: lesson, raw: summary.rawReferences });
     }
     section.groups = groupLessons(section.groupTitles, section.lessons);
     sections.push(section);
@@ -141,11 +142,11 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
     for (const lesson of section.lessons) files.lessons.add(lesson.path);
   }
   await Promise.all(
-    pending.map(async ({ lesson, raw }) => {
-      lesson.references = await resolveReferences(raw, lesson.path, files);
+    pending.map(async ({ body, raw }) => {
+      body.references = await resolveReferences(raw, body.path, files);
     }),
   );
-  await listAssetFolders(root, pending.map(({ lesson }) => lesson), diagnostics, listed);
+  await listAssetFolders(root, pending.map(({ body }) => body), diagnostics, listed);
   await lessonCache.save(files.lessons);
   return { course: { root, config, sections, listedPaths: listed }, diagnostics };
 }
@@ -170,11 +171,11 @@ async function checkConfigFile(root: string): Promise<void> {
  * Lists every folder (and the folders above it) that holds a referenced asset and is not listed
  * yet, so rules about names see the asset's neighbours too.
  */
-async function listAssetFolders(root: string, lessons: Lesson[], diagnostics: Diagnostic[], listed: string[]): Promise<void> {
+async function listAssetFolders(root: string, bodies: Body[], diagnostics: Diagnostic[], listed: string[]): Promise<void> {
   const done = new Set(['', ...listed.map((entry) => entry.slice(0, Math.max(0, entry.lastIndexOf('/'))))]);
   const wanted = new Set<string>();
-  for (const lesson of lessons) {
-    for (const { target } of lesson.references) {
+  for (const body of bodies) {
+    for (const { target } of body.references) {
       if (target.kind !== 'asset') continue;
       for (let folder = path.posix.dirname(target.path); folder !== '.' && !done.has(folder); folder = path.posix.dirname(folder)) wanted.add(folder);
     }
@@ -235,8 +236,8 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
         frontmatterParsed: parsed.fields !== undefined,
         fieldPositions: parsed.positions,
         file: parsed.file,
-        intro: parsed.tree,
       });
+      if (parsed.tree.children.some((node) => node.type !== 'yaml')) section.intro = { path: sectionPath, tree: parsed.tree, headings: parsed.headings, references: [] };
       if (fm.lessons !== undefined) section.declaredLessons = fm.lessons;
       if (fm.readingTime !== undefined) section.declaredReadingTime = fm.readingTime;
     }

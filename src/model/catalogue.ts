@@ -19,8 +19,8 @@ const publishedUrl = z.string().min(1).meta({ format: 'uri-reference' });
 const downloadUrl = publishedUrl.nullable();
 
 const downloadsSchema = z
-  .object({ pdf: downloadUrl, epub: downloadUrl })
-  .meta({ description: 'Download URLs; null when that format was not built.' });
+  .record(z.string().min(1), downloadUrl)
+  .meta({ description: 'Download URLs by format (e.g. "pdf", "epub"), for every format that offers downloads; null when that format was not built.' });
 
 const documentHeader = {
   $schema: publishedUrl.meta({ description: 'The URL of the JSON Schema this document follows.' }),

@@ -44,8 +44,26 @@ export interface LessonReference {
   alt?: string;
 }
 
+/**
+ * A Markdown body: a lesson's, or a section introduction's. The loader resolves it, the reference
+ * rule checks it, and every writer rewrites its links the same way.
+ */
+export interface Body {
+  /** Path of the source file relative to the content root. */
+  path: string;
+  /** Headings with their anchor ids. */
+  headings: LessonHeading[];
+  /** Links and images, resolved. */
+  references: LessonReference[];
+  /**
+   * The mdast, heading ids assigned.
+   * Note: a lesson's is parsed on first access; a lesson whose outputs all come from the cache is never parsed.
+   */
+  readonly tree: Root;
+}
+
 /** One lesson: its frontmatter, its source file and its Markdown tree, parsed exactly once. */
-export interface Lesson {
+export interface Lesson extends Body {
   /** "4.1": section number and position, as the frontmatter declares it (or as the file implies). */
   id: string;
   /** Position within the section, 1-based, from the declared number. */
@@ -54,8 +72,6 @@ export interface Lesson {
   declaredSection: number;
   /** File name without the NN- prefix and extension, e.g. "distributed-consensus". */
   slug: string;
-  /** Path relative to the content root, with forward slashes. */
-  path: string;
   /** The NN- position prefix of the file name, if it has one. */
   filePosition?: number;
   title: string;
@@ -66,8 +82,6 @@ export interface Lesson {
   /** Reading time computed from the text at the course's reading speed. */
   computedMinutes: number;
   words: number;
-  headings: LessonHeading[];
-  references: LessonReference[];
   /** Where each frontmatter field is written, for diagnostics. */
   fieldPositions: Record<string, Point>;
   /** Whether the frontmatter parsed as a YAML map; rules about its fields skip a lesson whose did not. */
@@ -82,11 +96,6 @@ export interface Lesson {
   codeLanguages: string[];
   /** The source file (its value is the decoded text). */
   file: VFile;
-  /**
-   * The lesson's mdast, heading ids assigned.
-   * Note: parsed on first access; a lesson whose outputs all come from the cache is never parsed.
-   */
-  readonly tree: Root;
 }
 
 /** A lesson group of a section, in the order section.md declares. */
@@ -119,7 +128,8 @@ export interface Section {
   groups: LessonGroup[];
   lessons: Lesson[];
   file?: VFile;
-  intro?: Root;
+  /** section.md's text below its frontmatter, when it has any. */
+  intro?: Body;
 }
 
 /** The whole course: what `check` and every writer read. */

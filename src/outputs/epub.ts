@@ -5,10 +5,13 @@ import { bookKey } from '../cache/keys.js';
 import { CoursebookError } from '../load/errors.js';
 import type { Course } from '../model/course.js';
 import { createTemplateEnvironment, templateFolders } from '../render/templates.js';
-import { planBooks, type BookPlan } from './epub/book.js';
+import { courseView } from '../render/view.js';
+import { bookArtifacts, bookOf } from './books.js';
+import { chapterFiles, planBook } from './epub/book.js';
 import { composeBook } from './epub/compose.js';
+import { bookSources } from './book-sources.js';
 import { writeOutput } from './files.js';
-import type { PublishContext, Writer } from './writer.js';
+import type { Writer } from './writer.js';
 
 /** The book stylesheet's path in a templates folder. */
 const stylesheet = 'epub/epub.css';
@@ -25,12 +28,6 @@ async function templateText(course: Course, name: string): Promise<string> {
   throw new CoursebookError(`Template ${name} is missing from ${templateFolders(course).join(' and ')}.`);
 }
 
-/** The cache key of an EPUB: its sections, their images, the outline and the cover course.yml names. */
-function epubKey(context: PublishContext, book: BookPlan): Promise<string> {
-  const cover = context.course.config.cover;
-  return bookKey(context, 'epub', book.file, book.sections, cover ? [path.resolve(context.course.root, cover)] : []);
-}
-
 /**
  * EPUB 3 books: one per section and one for the whole course, from the same lesson bodies and
  * partials as the site, each with a generated cover, a nested table of contents, an NCX, and
@@ -39,29 +36,40 @@ function epubKey(context: PublishContext, book: BookPlan): Promise<string> {
 export const epubWriter: Writer = {
   name: 'epub',
   description: 'EPUB 3 books, one per section and one for the whole course',
+  offersDownloads: true,
+  artifacts: (course) => bookArtifacts(course, 'epub', 'Download EPUB'),
   async publish(context) {
     const { course, outDir } = context;
     const tools = { env: createTemplateEnvironment(course), css: await templateText(course, stylesheet) };
-    const books = planBooks(course);
+    const view = courseView(course, { home: chapterFiles.nav, section: chapterFiles.section, lesson: chapterFiles.lesson });
+    const cover = course.config.cover ? [path.resolve(course.root, course.config.cover)] : [];
     // Books compress in JavaScript; two at a time keeps Chromium (covers) and zipping overlapped.
     const limit = pLimit(2);
     let done = 0;
     let built = 0;
+    const books = context.artifacts;
     await Promise.all(
-      books.map((book) =>
+      books.map((artifact) =>
         limit(async () => {
-          const key = await epubKey(context, book);
-          if (!(await context.cache.reuse('epub', key, outDir, [book.file]))) {
-            try {
-              await writeOutput(outDir, book.file, await composeBook(context, tools, book));
-            } catch (cause) {
-              if (cause instanceof CoursebookError) throw cause;
-              throw new CoursebookError(`Could not write ${book.file}: ${(cause as Error).message}`, { cause });
-            }
-            await context.cache.store('epub', key, outDir, [book.file]);
-            built++;
-          }
-          context.progress(++done, books.length, path.basename(book.file));
+          const book = planBook(course, bookOf(course, artifact));
+          const date = await context.sourceDate(bookSources(course, book));
+          const key = await bookKey(context, 'epub', book.path, book.sections, { files: cover, date });
+          const reused = await context.cache.cached(outDir, {
+            format: 'epub',
+            key,
+            files: [book.path],
+            view,
+            produce: async (tracked) => {
+              try {
+                await writeOutput(outDir, book.path, await composeBook(context, tools, book, tracked, date));
+              } catch (cause) {
+                if (cause instanceof CoursebookError) throw cause;
+                throw new CoursebookError(`Could not write ${book.path}: ${(cause as Error).message}`, { cause });
+              }
+            },
+          });
+          if (!reused) built++;
+          context.progress(++done, books.length, path.basename(book.path));
         }),
       ),
     );

@@ -1,16 +1,18 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import MiniSearch from 'minisearch';
 import pLimit from 'p-limit';
-import type { Course, Lesson } from '../model/course.js';
+import type { Lesson } from '../model/course.js';
 import { hashOf } from '../cache/fingerprint.js';
 import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
 import { outputPaths } from '../render/paths.js';
 import { siteLinkPolicy } from '../render/site-links.js';
 import { createTemplateEnvironment, renderTemplate, templateFolders } from '../render/templates.js';
-import { courseView, type DownloadView, type LessonView } from '../render/view.js';
+import { courseView, type LessonView, type SectionView } from '../render/view.js';
+import { downloadsOf } from './downloads.js';
 import { publishAsset, referencedAssets } from './assets.js';
 import { copyOutput, listFiles, writeOutput } from './files.js';
 import type { PublishContext, Writer } from './writer.js';
@@ -19,19 +21,6 @@ const require = createRequire(import.meta.url);
 
 /** The relative prefix from a page to the site root ("" or "../"). */
 const rootOf = (page: string): string => '../'.repeat(page.split('/').length - 1);
-
-/** Downloads the site offers, for the formats built in this run. */
-function siteDownloads(context: PublishContext): { section(section: Course['sections'][number]): DownloadView[]; course: DownloadView[] } {
-  const { course, formats } = context;
-  const make = (pdf: string, epub: string): DownloadView[] => [
-    ...(formats.includes('pdf') ? [{ kind: 'pdf' as const, label: 'Download PDF', href: pdf }] : []),
-    ...(formats.includes('epub') ? [{ kind: 'epub' as const, label: 'Download EPUB', href: epub }] : []),
-  ];
-  return {
-    section: (section) => make(outputPaths.sectionPdf(section), outputPaths.sectionEpub(section)),
-    course: make(outputPaths.coursePdf(course), outputPaths.courseEpub(course)),
-  };
-}
 
 /** MiniSearch settings shared by the build and the page script. */
 const searchOptions = { fields: ['title', 'headings', 'text'], storeFields: [] as string[], idField: 'id' };
@@ -60,65 +49,87 @@ const ioConcurrency = 16;
 export const htmlWriter: Writer = {
   name: 'html',
   description: 'a static website with offline search',
+  artifacts: (course) => [
+    { scope: 'site', path: outputPaths.home, label: course.config.title },
+    ...course.sections.flatMap((section) => [
+      { scope: 'section' as const, path: outputPaths.section(section), label: section.title, section },
+      ...section.lessons.map((lesson) => ({ scope: 'lesson' as const, path: outputPaths.lesson(lesson), label: lesson.title, section, lesson })),
+    ]),
+  ],
   async publish(context) {
-    const { course, outDir, render } = context;
+    const { course, outDir, render, keys } = context;
     const env = createTemplateEnvironment(course);
-    const view = courseView(course, { home: outputPaths.home, section: outputPaths.section, lesson: outputPaths.lesson }, siteDownloads(context));
-    const base = { course: view };
-    await writeOutput(outDir, outputPaths.home, renderTemplate(env, 'site/home.njk', { ...base, root: '' }));
-
-    const lessons: { lesson: Lesson; view: LessonView }[] = course.sections.flatMap((section, s) => section.lessons.map((lesson, l) => ({ lesson, view: view.sections[s]!.lessons[l]! })));
+    const view = courseView(course, { home: outputPaths.home, section: outputPaths.section, lesson: outputPaths.lesson }, downloadsOf(context.plan));
+    // Rendered bodies are not part of the tracked view: their sources are in the key.
+    const page = (template: string, key: string, file: string, pageView: object, bodies: () => Record<string, string>, extras?: () => Record<string, string>): Promise<boolean> =>
+      context.cache.cached(outDir, {
+        format: 'html',
+        key: hashOf(template, keys.base, key, file),
+        files: [file],
+        view: pageView,
+        produce: async (tracked) => {
+          await writeOutput(outDir, file, renderTemplate(env, template, { ...tracked, ...bodies() }));
+          return extras?.();
+        },
+      });
+    await page('site/home.njk', '', outputPaths.home, { course: view, root: '' }, () => ({}));
     for (const [s, section] of course.sections.entries()) {
-      const sectionView = view.sections[s]!;
-      const page = outputPaths.section(section);
-      const intro = render.intro(section.intro);
-      const introHtml = intro ? toHtml(intro) : '';
-      await writeOutput(outDir, page, renderTemplate(env, 'site/section.njk', { ...base, root: rootOf(page), section: sectionView, introHtml }));
+      const file = outputPaths.section(section);
+      const introHtml = (): Record<string, string> => {
+        const intro = render.intro(section);
+        return { introHtml: intro && section.intro ? toHtml(rewriteLinks(structuredClone(intro), section.intro, siteLinkPolicy(course, file))) : '' };
+      };
+      await page('site/section.njk', keys.intro(section), file, { course: view, root: rootOf(file), section: view.sections[s]! }, introHtml);
     }
+
+    const lessons: { lesson: Lesson; view: LessonView; section: SectionView }[] = course.sections.flatMap((section, s) =>
+      section.lessons.map((lesson, l) => ({ lesson, view: view.sections[s]!.lessons[l]!, section: view.sections[s]! })),
+    );
     const limit = pLimit(ioConcurrency);
     const texts = new Map<Lesson, string>();
-    const pageKey = (lesson: Lesson): string => hashOf('html-lesson', context.keys.base, context.keys.shell, context.keys.lesson(lesson));
+    const pageKey = (lesson: Lesson): string => hashOf('site/lesson.njk', keys.base, keys.lesson(lesson), outputPaths.lesson(lesson));
     let done = 0;
     let rendered = 0;
     await Promise.all(
-      lessons.map(({ lesson, view: lessonView }, index) =>
+      lessons.map(({ lesson, view: lessonView, section: sectionView }, index) =>
         limit(async () => {
-          const page = outputPaths.lesson(lesson);
-          const key = pageKey(lesson);
-          if (!(await context.cache.reuse('html', key, outDir, [page]))) {
-            const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, page));
-            const sectionView = view.sections.find((candidate) => candidate.number === lessonView.sectionNumber)!;
-            const html = renderTemplate(env, 'site/lesson.njk', {
-              ...base,
-              root: rootOf(page),
-              section: sectionView,
-              lesson: lessonView,
-              bodyHtml: toHtml(body),
-              previous: lessons[index - 1]?.view,
-              next: lessons[index + 1]?.view,
-            });
-            await writeOutput(outDir, page, html);
-            const text = bodyText(body);
+          const file = outputPaths.lesson(lesson);
+          let body: HastRoot | undefined;
+          const linkedBody = (): HastRoot => (body ??= rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
+          const pageView = { course: view, root: rootOf(file), section: sectionView, lesson: lessonView, previous: lessons[index - 1]?.view, next: lessons[index + 1]?.view };
+          const reused = await page('site/lesson.njk', keys.lesson(lesson), file, pageView, () => ({ bodyHtml: toHtml(linkedBody()) }), () => {
+            const text = bodyText(linkedBody());
             texts.set(lesson, text);
-            await context.cache.store('html', key, outDir, [page], { 'search.txt': text });
-            rendered++;
-          }
+            return { 'search.txt': text };
+          });
+          if (!reused) rendered++;
           context.progress(++done, lessons.length, lesson.id);
         }),
       ),
     );
     const shards: string[] = [];
     for (const [s, section] of course.sections.entries()) {
-      const key = hashOf('html-search', context.keys.base, context.keys.shell, context.keys.section(section));
-      let shard = await context.cache.extra('html', key, 'shard.json');
-      if (shard === undefined) {
-        const entries = await Promise.all(
-          section.lessons.map(async (lesson, l) => ({ view: view.sections[s]!.lessons[l]!, text: texts.get(lesson) ?? (await context.cache.extra('html', pageKey(lesson), 'search.txt')) ?? bodyText(render.body(lesson)) })),
-        );
-        shard = searchShard(entries);
-        await context.cache.store('html', key, outDir, [], { 'shard.json': shard });
-      }
-      shards.push(shard);
+      const sectionView = view.sections[s]!;
+      const key = hashOf('html-search', keys.base, keys.section(section));
+      let shard: string | undefined;
+      await context.cache.cached(outDir, {
+        format: 'html',
+        key,
+        files: [],
+        view: { lessons: sectionView.lessons },
+        produce: async (tracked) => {
+          const entries = await Promise.all(
+            section.lessons.map(async (lesson, l) => ({
+              view: tracked.lessons[l]!,
+              text: texts.get(lesson) ?? (await context.cache.extra('html', pageKey(lesson), 'search.txt')) ?? bodyText(rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, outputPaths.lesson(lesson)))),
+            })),
+          );
+          shard = searchShard(entries);
+          return { 'shard.json': shard };
+        },
+      });
+      shard ??= await context.cache.extra('html', key, 'shard.json');
+      shards.push(shard ?? searchShard(section.lessons.map((lesson, l) => ({ view: sectionView.lessons[l]!, text: bodyText(render.body(lesson)) }))));
     }
     for (const [relative, absolute] of referencedAssets(course)) await publishAsset(absolute, outDir, outputPaths.asset(relative));
     for (const folder of [...templateFolders(course)].reverse()) {

@@ -28,9 +28,13 @@ import type { PublishContext, Writer } from './writer.js';
 /** Where a document kind's JSON Schema is published. */
 const schemaPath = (kind: ApiDocumentKind): string => `${outputPaths.schemas}/${kind}.schema.json`;
 
-/** The URL of a published file, when its format is built in this run; else null. */
-function downloadUrl(context: PublishContext, format: string, outputPath: string): string | null {
-  return context.formats.includes(format) ? publicUrl(context.course, outputPath) : null;
+/**
+ * The downloads of a section (or of the course), from the plan: every format that offers downloads,
+ * with its URL when it is built in this run, else null.
+ */
+function downloadUrls(context: PublishContext, section?: Section): Record<string, string | null> {
+  const built = new Map(context.plan.downloads(section).map((artifact) => [artifact.format, publicUrl(context.course, artifact.path)] as const));
+  return Object.fromEntries(context.plan.downloadFormats.map((format) => [format, built.get(format) ?? null]));
 }
 
 function lessonEntry(course: Course, lesson: Lesson): LessonEntry {
@@ -60,7 +64,7 @@ function sectionEntry(context: PublishContext, section: Section): SectionEntry {
     url: publicUrl(course, outputPaths.section(section)),
     apiUrl: publicUrl(course, outputPaths.sectionApi(section)),
     totals: { lessons: section.lessons.length, minutes, readingTime: readingTimeLabel(minutes), label: sectionTotalLabel(section) },
-    downloads: { pdf: downloadUrl(context, 'pdf', outputPaths.sectionPdf(section)), epub: downloadUrl(context, 'epub', outputPaths.sectionEpub(section)) },
+    downloads: downloadUrls(context, section),
     groups: section.groups.map((group) => ({ title: group.title || null, lessons: group.lessons.map((lesson) => lesson.id) })),
     lessons: section.lessons.map((lesson) => lessonEntry(course, lesson)),
   };
@@ -77,7 +81,7 @@ function courseEntry(context: PublishContext): CourseEntry {
     identifier: config.identifier,
     description: config.description ?? null,
     url: publicUrl(course, outputPaths.home),
-    downloads: { pdf: downloadUrl(context, 'pdf', outputPaths.coursePdf(course)), epub: downloadUrl(context, 'epub', outputPaths.courseEpub(course)) },
+    downloads: downloadUrls(context),
   };
 }
 
@@ -106,6 +110,14 @@ async function writeDocument(outDir: string, outputPath: string, schema: z.ZodTy
 export const jsonWriter: Writer = {
   name: 'json',
   description: 'a JSON catalogue API with JSON Schemas (api/catalogue.json)',
+  artifacts: (course) => [
+    { scope: 'site', path: outputPaths.catalogue, label: course.config.title },
+    ...(Object.keys(apiDocumentSchemas) as ApiDocumentKind[]).map((kind) => ({ scope: 'site' as const, path: schemaPath(kind), label: `${kind} schema` })),
+    ...course.sections.flatMap((section) => [
+      { scope: 'section' as const, path: outputPaths.sectionApi(section), label: section.title, section },
+      ...section.lessons.map((lesson) => ({ scope: 'lesson' as const, path: outputPaths.lessonApi(lesson), label: lesson.title, section, lesson })),
+    ]),
+  ],
   async publish(context) {
     const { course, outDir } = context;
     const schemaUrl = (kind: ApiDocumentKind): string => publicUrl(course, schemaPath(kind));
@@ -132,18 +144,19 @@ export const jsonWriter: Writer = {
       for (const [position, lesson] of section.lessons.entries()) {
         tasks.push(
           limit(async () => {
-            const key = hashOf('json-lesson', context.keys.base, context.keys.shell, context.keys.lesson(lesson));
             const file = outputPaths.lessonApi(lesson);
-            if (!(await context.cache.reuse('json', key, outDir, [file]))) {
-              const lessonDocument: LessonDocument = {
-                $schema: schemaUrl('lesson'),
-                apiVersion,
-                section: { number: entry.number, title: entry.title, url: entry.url, apiUrl: entry.apiUrl },
-                lesson: { ...entry.lessons[position]!, ...lessonBody(context, lesson) },
-              };
-              await writeDocument(outDir, file, apiDocumentSchemas.lesson, lessonDocument);
-              await context.cache.store('json', key, outDir, [file]);
-            }
+            const header: Omit<LessonDocument, 'lesson'> = { $schema: schemaUrl('lesson'), apiVersion, section: { number: entry.number, title: entry.title, url: entry.url, apiUrl: entry.apiUrl } };
+            // The document is its own view: everything in it but the body is hashed whole.
+            const key = hashOf('json-lesson', context.keys.base, context.keys.lesson(lesson), header, entry.lessons[position]);
+            await context.cache.cached(outDir, {
+              format: 'json',
+              key,
+              files: [file],
+              produce: async () => {
+                const lessonDocument: LessonDocument = { ...header, lesson: { ...entry.lessons[position]!, ...lessonBody(context, lesson) } };
+                await writeDocument(outDir, file, apiDocumentSchemas.lesson, lessonDocument);
+              },
+            });
             context.progress(++lessonsWritten, lessonCount, lesson.id);
           }),
         );

@@ -1,7 +1,7 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { normalizeUri } from 'micromark-util-sanitize-uri';
 import { visit } from 'unist-util-visit';
-import type { Lesson, ReferenceTarget } from '../model/course.js';
+import type { Body, ReferenceTarget } from '../model/course.js';
 
 /** How a medium addresses the things a lesson links to. `null` turns a link into plain text. */
 export interface LinkPolicy {
@@ -19,9 +19,9 @@ const unsafeScheme = /^\s*(javascript|vbscript|data):/i;
  * Targets of a lesson's references by URL, both as written and as mdast-util-to-hast encodes it
  * (`#überblick` becomes `#%C3%BCberblick` in the href), since one URL in one file resolves one way.
  */
-function targetsByUrl(lesson: Lesson): Map<string, ReferenceTarget> {
+function targetsByUrl(source: Body): Map<string, ReferenceTarget> {
   const targets = new Map<string, ReferenceTarget>();
-  for (const reference of lesson.references) {
+  for (const reference of source.references) {
     targets.set(reference.url, reference.target);
     targets.set(normalizeUri(reference.url), reference.target);
   }
@@ -47,15 +47,15 @@ function hrefFor(target: ReferenceTarget | undefined, url: string, policy: LinkP
 }
 
 /**
- * Rewrites a lesson body's links and image sources for one medium, in place: lesson source paths
+ * Rewrites a rendered body's links and image sources for one medium, in place: lesson source paths
  * become page (or chapter) addresses, assets their published paths. Links a medium cannot serve
  * become plain text; `javascript:`, `vbscript:` and `data:` links never survive.
- * @param body a clone of the lesson's neutral body
- * @param lesson the lesson, whose resolved references say what each URL is
+ * @param body a clone of the neutral body of a lesson or section introduction
+ * @param source the lesson or introduction, whose resolved references say what each URL is
  * @param policy the medium's addressing
  */
-export function rewriteLinks(body: HastRoot, lesson: Lesson, policy: LinkPolicy): HastRoot {
-  const targets = targetsByUrl(lesson);
+export function rewriteLinks(body: HastRoot, source: Body, policy: LinkPolicy): HastRoot {
+  const targets = targetsByUrl(source);
   visit(body, 'element', (node: Element, index, parent) => {
     if (node.tagName === 'a' && typeof node.properties.href === 'string') {
       const href = node.properties.href;

@@ -1,9 +1,8 @@
 import type { Element, Root as HastRoot } from 'hast';
-import type { Root as MdastRoot } from 'mdast';
 import type { Highlighter } from 'shiki';
 import { visit } from 'unist-util-visit';
 import { CoursebookError } from '../load/errors.js';
-import type { Course, Lesson } from '../model/course.js';
+import type { Course, Lesson, Section } from '../model/course.js';
 import { prepareHighlighter } from './highlight.js';
 import { lessonBodyHast, type DiagramBlock } from './lesson-body.js';
 
@@ -11,8 +10,8 @@ import { lessonBodyHast, type DiagramBlock } from './lesson-body.js';
 export interface CourseRenderer {
   /** The lesson's medium-neutral body. Shared: clone it (structuredClone) before changing it. */
   body(lesson: Lesson): HastRoot;
-  /** A section introduction's body, if section.md has text. */
-  intro(tree: MdastRoot | undefined): HastRoot | undefined;
+  /** A section introduction's medium-neutral body, if section.md has text. Shared, like `body`. */
+  intro(section: Section): HastRoot | undefined;
   highlighter: Highlighter;
 }
 
@@ -21,7 +20,7 @@ function languagesOf(course: Course): Set<string> {
   const languages = new Set<string>(['text']);
   for (const section of course.sections) {
     if (section.intro) {
-      visit(section.intro, 'code', (node) => {
+      visit(section.intro.tree, 'code', (node) => {
         if (node.lang) languages.add(node.lang);
       });
     }
@@ -40,6 +39,7 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
   const highlighter = await prepareHighlighter(languagesOf(course));
   const options = { highlighter, allowScripts: course.config.allowScripts, ...(renderDiagram ? { renderDiagram } : {}) };
   const bodies = new Map<Lesson, HastRoot>();
+  const intros = new Map<Section, HastRoot>();
   return {
     highlighter,
     body(lesson) {
@@ -56,9 +56,11 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
       }
       return body;
     },
-    intro(tree) {
-      if (!tree || tree.children.every((node) => node.type === 'yaml')) return undefined;
-      return lessonBodyHast(tree, options);
+    intro(section) {
+      if (!section.intro) return undefined;
+      let body = intros.get(section);
+      if (!body) intros.set(section, (body = lessonBodyHast(section.intro.tree, options)));
+      return body;
     },
   };
 }

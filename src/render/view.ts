@@ -36,7 +36,8 @@ export interface GroupView {
 
 /** A download offered for a section or the course. */
 export interface DownloadView {
-  kind: 'pdf' | 'epub';
+  /** The format's name, as `--format` takes it. */
+  kind: string;
   label: string;
   href: string;
 }

@@ -1,24 +1,28 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Lesson } from '../model/course.js';
+import type { Body, Lesson } from '../model/course.js';
 import type { Rule } from './rule.js';
 
-/** Suggests the closest anchor of a lesson, for a did-you-mean. */
-function anchorHint(lesson: Lesson, fragment: string): string {
-  const ids = lesson.headings.map((heading) => heading.id);
+/** Suggests the closest anchor of a body, for a did-you-mean. */
+function anchorHint(body: Body, fragment: string): string {
+  const ids = body.headings.map((heading) => heading.id);
   const near = ids.find((id) => id.startsWith(fragment) || fragment.startsWith(id));
   return near ? ` Did you mean #${near}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
 }
 
 /**
- * `broken-link`, `missing-asset` and `asset-outside-content`: every link and image resolves,
- * anchors name a heading of their target, and nothing reaches outside the content root.
+ * `broken-link`, `missing-asset` and `asset-outside-content`: every link and image of every lesson
+ * and section introduction resolves, anchors name a heading of their target, and nothing reaches
+ * outside the content root.
  */
 export const referencesRule: Rule = {
   ids: ['broken-link', 'missing-asset', 'asset-outside-content'],
   check(course) {
     const found: Diagnostic[] = [];
-    const lessons = new Map(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.path, lesson] as const)));
-    for (const lesson of lessons.values()) {
+    const lessons = new Map<string, Lesson>(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.path, lesson] as const)));
+    const intros = new Map(course.sections.map((section) => [section.path, section.intro] as const));
+    const bodies: Body[] = course.sections.flatMap((section) => [...(section.intro ? [section.intro] : []), ...section.lessons]);
+    const what = (body: Body): string => (lessons.has(body.path) ? `lesson ${lessons.get(body.path)!.id}` : `section ${body.path}`);
+    for (const lesson of bodies) {
       for (const reference of lesson.references) {
         const { target, position: at, url } = reference;
         if (target.kind === 'outside') {
@@ -30,11 +34,16 @@ export const referencesRule: Rule = {
               ? diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: no lesson ${target.path} exists. Fix the path (it is relative to this file).`)
               : diagnostic('missing-asset', lesson.path, at, `\`${url}\` does not exist (looked for ${target.path}). Fix the path (it is relative to this file) or add the file.`),
           );
-        } else if (target.kind === 'anchor' || (target.kind === 'lesson' && target.fragment !== undefined)) {
+        } else if (target.kind === 'anchor' || ((target.kind === 'lesson' || target.kind === 'section') && target.fragment !== undefined)) {
           const fragment = target.fragment ?? '';
-          const linked = target.kind === 'lesson' ? lessons.get(target.path) : lesson;
+          const linked: Body | undefined = target.kind === 'lesson' ? lessons.get(target.path) : target.kind === 'section' ? intros.get(target.path) : lesson;
+          if (target.kind === 'section' && !linked && fragment !== '') {
+            found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${target.path} has no introduction, so it has no anchor #${fragment}. Link to the section without the anchor.`));
+            continue;
+          }
           if (!linked || fragment === '' || linked.headings.some((heading) => heading.id === fragment)) continue;
-          found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${linked === lesson ? 'this lesson' : `lesson ${linked.id}`} has no heading with anchor #${fragment}.${anchorHint(linked, fragment)}`));
+          const self = linked === lesson ? (lessons.has(lesson.path) ? 'this lesson' : 'this section') : what(linked);
+          found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${self} has no heading with anchor #${fragment}.${anchorHint(linked, fragment)}`));
         }
       }
     }

@@ -1,16 +1,10 @@
 import { titleIdentifier } from '../../config/load.js';
 import type { Course, Lesson, Section } from '../../model/course.js';
 import { sectionLabel } from '../../render/labels.js';
-import { outputPaths } from '../../render/paths.js';
+import type { BookScope } from '../books.js';
 
 /** One EPUB to write: a section on its own, or the whole course. */
-export interface BookPlan {
-  /** Where the book is published, from `outputPaths`. */
-  file: string;
-  /** The section, for a one-section book. */
-  section?: Section;
-  /** The sections the book holds, in course order. */
-  sections: Section[];
+export interface BookPlan extends BookScope {
   /** The package identifier: course.yml's for the course, a stable one derived from it per section. */
   identifier: string;
   title: string;
@@ -38,29 +32,21 @@ export function sectionIdentifier(course: Course, section: Section): string {
 }
 
 /**
- * The books a build writes: one per section, then one for the whole course.
+ * What an EPUB says of itself: its identifier, title, subtitle and description.
  * @param course the checked course
+ * @param book one of the course's books (`booksOf`)
  */
-export function planBooks(course: Course): BookPlan[] {
+export function planBook(course: Course, book: BookScope): BookPlan {
   const { config } = course;
-  const sectionBooks = course.sections.map(
-    (section): BookPlan => ({
-      file: outputPaths.sectionEpub(section),
-      section,
-      sections: [section],
-      identifier: sectionIdentifier(course, section),
-      title: `${sectionLabel(section)} · ${section.title}`,
-      subtitle: config.title,
-      description: section.summary,
-    }),
-  );
-  const courseBook: BookPlan = {
-    file: outputPaths.courseEpub(course),
-    sections: course.sections,
+  const { section } = book;
+  if (section) {
+    return { ...book, identifier: sectionIdentifier(course, section), title: `${sectionLabel(section)} · ${section.title}`, subtitle: config.title, description: section.summary };
+  }
+  return {
+    ...book,
     identifier: config.identifier,
     title: config.title,
     subtitle: config.subtitle ?? '',
-    description: config.description ?? config.subtitle ?? course.sections.map((section) => `${sectionLabel(section)}: ${section.title}.`).join(' '),
+    description: config.description ?? config.subtitle ?? course.sections.map((candidate) => `${sectionLabel(candidate)}: ${candidate.title}.`).join(' '),
   };
-  return [...sectionBooks, courseBook];
 }

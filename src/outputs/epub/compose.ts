@@ -2,12 +2,12 @@ import type { Root as HastRoot } from 'hast';
 import type nunjucks from 'nunjucks';
 import { rewriteLinks } from '../../render/links.js';
 import { renderTemplate } from '../../render/templates.js';
-import { courseView } from '../../render/view.js';
+import type { CourseView } from '../../render/view.js';
 import type { PublishContext } from '../writer.js';
 import { assembleEpub, type BookChapter } from './assemble.js';
 import { chapterFiles, type BookPlan } from './book.js';
 import { bookCover } from './cover.js';
-import { anchorIds, epubLinkPolicy, resolveIntroLinks, settleReferences } from './links.js';
+import { anchorIds, epubLinkPolicy, settleReferences } from './links.js';
 import { accessibilityView, navEntries, ncxPoints, packageView, type BookVisuals } from './package.js';
 import { readerBody, restoreKept } from './xhtml.js';
 
@@ -33,12 +33,13 @@ const manifestId = (filename: string): string => filename.replace(/\.xhtml$/, ''
  * @param context the build context
  * @param tools template environment and stylesheet
  * @param book the book to compose
+ * @param view the course as the book's templates see it (chapter addresses)
+ * @param date the book's date
  * @returns the .epub file's bytes
  */
-export async function composeBook(context: PublishContext, tools: BookTools, book: BookPlan): Promise<Uint8Array> {
+export async function composeBook(context: PublishContext, tools: BookTools, book: BookPlan, view: CourseView, date: Date): Promise<Uint8Array> {
   const { course, render } = context;
   const { env } = tools;
-  const view = courseView(course, { home: chapterFiles.nav, section: chapterFiles.section, lesson: chapterFiles.lesson });
   const policy = epubLinkPolicy(course, book);
   const language = course.config.language;
   const frame = (title: string, bodyClass: string, content: string): string => renderTemplate(env, 'epub/page.njk', { language, title, bodyClass, content });
@@ -47,12 +48,12 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const drafts: { filename: string; title: string; bodyClass: string; body: HastRoot; page: (bodyHtml: string) => string }[] = [];
   for (const section of book.sections) {
     const sectionView = view.sections.find((candidate) => candidate.number === section.number)!;
-    const intro = render.intro(section.intro);
+    const intro = render.intro(section);
     drafts.push({
       filename: chapterFiles.section(section),
       title: `${sectionView.label} · ${sectionView.title}`,
       bodyClass: 'section-page',
-      body: intro ? resolveIntroLinks(structuredClone(intro), course, section, policy) : { type: 'root', children: [] },
+      body: intro && section.intro ? rewriteLinks(structuredClone(intro), section.intro, policy) : { type: 'root', children: [] },
       page: (introHtml) => renderTemplate(env, 'epub/section.njk', { course: view, section: sectionView, introHtml, root: '' }),
     });
     for (const [index, lesson] of section.lessons.entries()) {
@@ -94,7 +95,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const ncx = ncxPoints(entries);
   const bodymatter = chapters[0];
   const pkg = packageView(course, book, {
-    date: context.buildDate,
+    date,
     accessibility: accessibilityView(visuals),
     cover: { href: cover.name, mediaType: cover.mediaType },
     documents: [{ id: 'cover', href: chapterFiles.cover, properties: [] }, ...chapters.map(({ id, filename, properties }) => ({ id, href: filename, properties }))],
@@ -106,7 +107,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
     navDocument: renderTemplate(env, 'epub/nav.njk', { language, course: view, book: bookView, entries, bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title } }),
     ncxDocument: renderTemplate(env, 'epub/toc.ncx.njk', { language, book: bookView, authors: course.config.authors, ...ncx }),
     packageDocument: (images) => renderTemplate(env, 'epub/package.opf.njk', { book: pkg, manifest: [...pkg.manifest, ...images.map((image) => ({ ...image, properties: '' }))] }),
-    date: context.buildDate,
+    date,
     warn: context.log,
   });
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import type { BrowserSession } from '../../browser/chromium.js';
+import { printingFingerprint } from '../../cache/printing.js';
 import { hashOf } from '../../cache/fingerprint.js';
 import type { OutputCache } from '../../cache/outputs.js';
 import { CoursebookError } from '../../load/errors.js';
@@ -52,8 +53,8 @@ async function configuredCover(course: Course, cover: string): Promise<CoverImag
 export async function bookCover(course: Course, browser: BrowserSession, env: nunjucks.Environment, view: object, cache?: OutputCache): Promise<CoverImage> {
   if (course.config.cover) return configuredCover(course, course.config.cover);
   const html = renderTemplate(env, 'epub/cover.njk', { ...view, size: coverSize });
-  // The picture depends only on its HTML (which names its fonts): a cached one spares starting Chromium.
-  const key = hashOf('epub-cover', html, coverSize);
+  // The picture depends on its HTML, the browser and the installed fonts: a cached one spares starting Chromium.
+  const key = hashOf('epub-cover', html, coverSize, await printingFingerprint());
   const cached = await cache?.extra('epub', key, 'cover.png.base64');
   if (cached) return { name: 'cover.png', mediaType: 'image/png', bytes: Buffer.from(cached, 'base64') };
   const bytes = await screenshotCover(browser, html);

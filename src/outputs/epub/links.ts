@@ -59,44 +59,6 @@ export function epubLinkPolicy(course: Course, book: BookPlan): LinkPolicy {
   };
 }
 
-/**
- * Resolves the links and images of a section introduction, which the loader does not resolve:
- * relative paths against the section's folder, to lessons, sections or files of the course.
- * What does not resolve is left for `settleReferences` to unlink.
- * @param intro a clone of the introduction's body
- * @param course the course
- * @param section the section it introduces
- * @param policy the book's links
- */
-export function resolveIntroLinks(intro: HastRoot, course: Course, section: Section, policy: LinkPolicy): HastRoot {
-  const { lessons, sections } = indexCourse(course);
-  const resolve = (url: string, image: boolean): string | null | undefined => {
-    if (schemePattern.test(url) || url.startsWith('#') || url.startsWith('//')) return undefined;
-    const [rawPath = '', fragment] = url.split('#', 2);
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(rawPath.split('?')[0] ?? '');
-    } catch {
-      return undefined;
-    }
-    const target = path.posix.normalize(decoded.startsWith('/') ? decoded.slice(1) : path.posix.join(section.dir, decoded)).replace(/\/$/, '');
-    if (!image && lessons.has(target)) return policy.lesson(target, fragment);
-    const sectionPath = sections.has(target) ? target : course.sections.find((candidate) => candidate.dir === target)?.path;
-    if (!image && sectionPath) return policy.section(sectionPath, fragment);
-    const absolute = path.join(course.root, ...target.split('/'));
-    return isInside(course.root, absolute) && existsSync(absolute) ? policy.asset(target) : undefined;
-  };
-  visit(intro, 'element', (node, index, parent) => {
-    const attribute = node.tagName === 'a' ? 'href' : node.tagName === 'img' ? 'src' : undefined;
-    const value = attribute ? node.properties[attribute] : undefined;
-    if (!attribute || typeof value !== 'string' || !parent || index === undefined) return;
-    const resolved = resolve(value, attribute === 'src');
-    if (resolved === null) parent.children[index] = unlinked(node);
-    else if (resolved !== undefined) node.properties[attribute] = resolved;
-  });
-  return intro;
-}
-
 /** Scripting in an SVG file: script elements, event handlers, javascript: links. */
 const svgScripting = /<script\b|\son[a-z]+\s*=|javascript:/i;
 

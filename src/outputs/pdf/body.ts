@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { visit, SKIP } from 'unist-util-visit';
-import type { Course, Lesson } from '../../model/course.js';
+import type { Body, Course, Lesson } from '../../model/course.js';
 import { rewriteLinks, type LinkPolicy } from '../../render/links.js';
 import { assetLinkTarget, innerAnchor } from './book.js';
 import { readableOn } from './contrast.js';
@@ -117,18 +117,14 @@ export function printLessonBody(body: HastRoot, lesson: Lesson, course: Course, 
 }
 
 /**
- * A section introduction as one book prints it. Its headings keep their levels: they sit under the
- * section title, beside the lessons. Introductions have no resolved references, so relative links
- * (which only a web page could follow) become text.
+ * A section introduction as one book prints it, with the book's links, like a lesson's. Its
+ * headings keep their levels: they sit under the section title, beside the lessons.
  * @param intro the rendered introduction (not modified)
+ * @param source the introduction, whose resolved references say what each URL is
  * @param course the course
+ * @param policy the book's link policy for this section
  * @param prefix the section's anchor
  */
-export function printIntro(intro: HastRoot, course: Course, prefix: string): HastRoot {
-  const clone = structuredClone(intro);
-  visit(clone, 'element', (node) => {
-    const href = node.properties.href;
-    if (node.tagName === 'a' && typeof href === 'string' && href.startsWith('#') && !href.startsWith('#user-content-')) node.properties.href = `#${innerAnchor(prefix, href.slice(1))}`;
-  });
-  return fitBody(clone, course, prefix, 0);
+export function printIntro(intro: HastRoot, source: Body, course: Course, policy: LinkPolicy, prefix: string): HastRoot {
+  return fitBody(rewriteLinks(structuredClone(intro), source, policy), course, prefix, 0);
 }

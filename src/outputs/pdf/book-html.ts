@@ -97,21 +97,29 @@ function contentsView(contents: ContentsEntry[], sections: SectionView[]): objec
 }
 
 /**
+ * The course as print templates see it: lessons and sections addressed by in-book anchors.
+ * @param course the course
+ */
+export function printView(course: Course): CourseView {
+  return courseView(course, { home: '#cover', section: (section) => `#${sectionAnchor(section)}`, lesson: (lesson) => `#${lessonAnchor(lesson)}` });
+}
+
+/**
  * Lays out one book: its view, the print bodies of its lessons, its running heads and contents.
  * @param env the template environment, with the print filters (`addPrintFilters`)
  * @param course the course
  * @param render the build's shared renderer
  * @param book the PDF to lay out
- * @param buildDate the build's date, for the cover
+ * @param buildDate the book's date, for the cover
+ * @param view the course as the print templates see it (`printView`)
  */
-export function layOutBook(env: nunjucks.Environment, course: Course, render: CourseRenderer, book: Book, buildDate: Date): BookLayout {
-  const view = courseView(course, { home: '#cover', section: (section) => `#${sectionAnchor(section)}`, lesson: (lesson) => `#${lessonAnchor(lesson)}` });
+export function layOutBook(env: nunjucks.Environment, course: Course, render: CourseRenderer, book: Book, buildDate: Date, view: CourseView = printView(course)): BookLayout {
   const sectionViews = view.sections.filter((section) => book.sections.some((printed) => printed.number === section.number));
   const heads: RunningHead[] = [{ anchor: 'contents', left: 'Contents', right: '' }];
   const parts = book.sections.map((section, s) => {
     const sectionView = sectionViews[s]!;
     const anchor = sectionAnchor(section);
-    const intro = render.intro(section.intro);
+    const intro = render.intro(section);
     heads.push({ anchor, left: `${sectionView.label} · ${section.title}`, right: '' });
     const lessons = section.lessons.map((lesson, l) => {
       const prefix = lessonAnchor(lesson);
@@ -119,7 +127,7 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
       const body = printLessonBody(render.body(lesson), lesson, course, bookLinkPolicy(course, book, prefix), prefix);
       return { anchor: prefix, view: sectionView.lessons[l]!, bodyHtml: toHtml(body) };
     });
-    return { anchor, section: sectionView, introHtml: intro ? toHtml(printIntro(intro, course, anchor)) : '', lessons };
+    return { anchor, section: sectionView, introHtml: intro && section.intro ? toHtml(printIntro(intro, section.intro, course, bookLinkPolicy(course, book, anchor), anchor)) : '', lessons };
   });
   const title = book.section ? `${sectionViews[0]!.label} · ${book.section.title} · ${course.config.title}` : course.config.title;
   const subject = book.section ? book.section.summary : course.config.description || course.config.subtitle || '';

@@ -4,27 +4,10 @@ import type { Course, Lesson, Section } from '../../model/course.js';
 import type { LinkPolicy } from '../../render/links.js';
 import { outputPaths, publicUrl } from '../../render/paths.js';
 import { indexCourse } from '../../render/site-links.js';
+import type { BookScope } from '../books.js';
 
 /** One printed PDF: a section, or the whole course. */
-export interface Book {
-  /** Where the PDF is published, from `outputPaths`. */
-  path: string;
-  /** The sections it prints, in order. */
-  sections: Section[];
-  /** The section a section's PDF prints; absent for the course's PDF. */
-  section?: Section;
-}
-
-/**
- * The PDFs of a course: one per section, then one for the whole course.
- * @param course the checked course
- */
-export function booksOf(course: Course): Book[] {
-  return [
-    ...course.sections.map((section): Book => ({ path: outputPaths.sectionPdf(section), sections: [section], section })),
-    { path: outputPaths.coursePdf(course), sections: course.sections },
-  ];
-}
+export type Book = BookScope;
 
 /** The in-document anchor of a lesson's opening, e.g. "lesson-4-5". */
 export const lessonAnchor = (lesson: Lesson): string => `lesson-${lesson.id.replace(/[^A-Za-z0-9]+/g, '-')}`;
