@@ -2,8 +2,9 @@ import GithubSlugger from 'github-slugger';
 import type { Course, Lesson, Section } from '../model/course.js';
 
 /**
- * Where every published file lives, relative to the output root. Every writer and the catalogue
- * take their paths from here, so links between formats agree.
+ * Where the site's pages and the catalogue's documents live, relative to the output root: other
+ * formats link to them (a book's link to a lesson outside it, the catalogue's page URLs), so they
+ * are shared here. Books are planned by their writers (see outputs/books.ts and the plan).
  * Note: site pages mirror the source layout (04-distributed-systems/01-….html), which is stable,
  * collision-free, and works from file:// because every link names its file.
  */
@@ -14,11 +15,6 @@ export const outputPaths = {
   asset: (assetPath: string): string => assetPath,
   siteAssets: 'assets',
   searchIndex: 'assets/search-index.js',
-  downloads: 'downloads',
-  sectionPdf: (section: Section): string => `downloads/${section.dir}.pdf`,
-  sectionEpub: (section: Section): string => `downloads/${section.dir}.epub`,
-  coursePdf: (course: Course): string => `downloads/${courseSlug(course)}.pdf`,
-  courseEpub: (course: Course): string => `downloads/${courseSlug(course)}.epub`,
   api: 'api',
   catalogue: 'api/catalogue.json',
   sectionApi: (section: Section): string => `api/sections/${section.number}.json`,
