@@ -4,7 +4,9 @@ import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics, reporterNames, type ReporterName } from '../diagnostics/reporters.js';
 import { CoursebookError } from '../load/errors.js';
 import { writers } from '../outputs/index.js';
-import { build, check, type CheckResult } from '../pipeline.js';
+import { build, check, sourceDateEpoch, type CheckResult } from '../pipeline.js';
+import { ruleCatalogue } from '../diagnostics/catalogue.js';
+import { initCourse } from '../init/init.js';
 import { progressPrinter, writtenLine } from './progress.js';
 import { defaultServeFormats, defaultServePort, serve } from '../serve/serve.js';
 
@@ -37,6 +39,21 @@ function report(result: CheckResult, reporter: ReporterName, strict: boolean, io
   return errors > 0 || (strict && warnings > 0) ? exitCodes.problems : exitCodes.ok;
 }
 
+/** The rule catalogue as `--list-rules` prints it: a table, or JSON with `--reporter json`. */
+function ruleList(reporter: ReporterName): string {
+  const entries = Object.entries(ruleCatalogue).map(([id, entry]) => ({ id, ...entry }));
+  if (reporter === 'json') return `${JSON.stringify(entries, null, 2)}\n`;
+  const width = Math.max(...entries.map((entry) => entry.id.length));
+  return `${entries.map((entry) => `${entry.id.padEnd(width)}  ${entry.severity.padEnd(7)}  ${entry.summary}`).join('\n')}\n`;
+}
+
+/** Every cause under an error, one per line, with stacks: what COURSEBOOK_DEBUG=1 adds. */
+function causeChain(error: Error): string {
+  const lines: string[] = [];
+  for (let current: unknown = error; current instanceof Error; current = current.cause) lines.push(current === error ? `${current.stack}` : `caused by: ${current.stack}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** Parses `--port`: a whole number from 0 (any free port) to 65535. */
 function portNumber(value: string): number {
   const port = Number(value);
@@ -66,8 +83,24 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addOption(reporterOption())
     .option('--strict', 'treat warnings as errors for the exit code', false)
     .option('--no-cache', 'ignore and do not write the .coursebook-cache folder')
-    .action(async (contentDir: string, options: { reporter: ReporterName; strict: boolean; cache: boolean }) => {
+    .option('--list-rules', 'print every rule with its id, default severity and what it checks, then exit', false)
+    .action(async (contentDir: string, options: { reporter: ReporterName; strict: boolean; cache: boolean; listRules: boolean }) => {
+      if (options.listRules) {
+        io.stdout(ruleList(options.reporter));
+        return;
+      }
       exitCode = report(await check(contentDir, { cache: options.cache }), options.reporter, options.strict, io);
+    });
+
+  program
+    .command('init')
+    .description('write a minimal course to start from into a new or empty folder')
+    .argument('[dir]', 'the folder to create', 'content')
+    .action(async (dir: string) => {
+      const result = await initCourse(dir);
+      io.stdout(`Wrote a starter course (${result.files.length} files) to ${result.dir}.
+Next: coursebook check ${dir} && coursebook build ${dir} --out dist
+`);
     });
 
   program
@@ -86,7 +119,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
       const verbosity = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
       const onEvent = progressPrinter(io.stderr, { tty: io.stderrTTY, colors: pc.createColors(io.stderrColor), verbosity });
-      const result = await build(contentDir, { out: options.out, force: options.force, cache: options.cache, onEvent, ...(formats ? { formats } : {}) });
+      const date = sourceDateEpoch();
+      const result = await build(contentDir, { out: options.out, force: options.force, cache: options.cache, onEvent, ...(formats ? { formats } : {}), ...(date ? { date } : {}) });
       const quietClean = options.quiet && result.diagnostics.length === 0;
       const checkCode = quietClean ? exitCodes.ok : report(result, options.reporter, options.strict, io);
       if (!result.published) {
@@ -124,11 +158,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     if (error instanceof CoursebookError) {
       io.stderr(`coursebook: ${error.message}\n`);
+      if (process.env.COURSEBOOK_DEBUG) io.stderr(causeChain(error));
       return exitCodes.cannotRun;
     }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`coursebook: unexpected failure: ${message}\nThis is a bug in Coursebook; set COURSEBOOK_DEBUG=1 for the stack trace and report it.\n`);
-    if (process.env.COURSEBOOK_DEBUG && error instanceof Error) io.stderr(`${error.stack}\n`);
+    if (process.env.COURSEBOOK_DEBUG && error instanceof Error) io.stderr(causeChain(error));
     return exitCodes.cannotRun;
   }
 }

@@ -23,7 +23,8 @@ function text(diagnostics: Diagnostic[], context: ReportContext): string {
   const c = context.colors;
   const lines = diagnostics.map((d) => {
     const severity = d.severity === 'error' ? c.red('error') : c.yellow('warning');
-    return `${c.bold(`${d.file}:${d.line}:${d.column}`)}  ${severity}  ${d.message}  ${c.dim(d.rule)}`;
+    const line = `${c.bold(`${d.file}:${d.line}:${d.column}`)}  ${severity}  ${d.message}  ${c.dim(d.rule)}`;
+    return d.related ? `${line}\n  ${c.dim('related:')} ${d.related.file}:${d.related.line}:${d.related.column}` : line;
   });
   const { errors, warnings } = countBySeverity(diagnostics);
   const files = new Set(diagnostics.map((d) => d.file)).size;
@@ -36,9 +37,9 @@ function text(diagnostics: Diagnostic[], context: ReportContext): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A JSON array of `{file, line, column, severity, rule, message}`: the only thing on stdout. */
+/** A JSON array of `{file, line, column, severity, rule, message, related?}`: the only thing on stdout. */
 function json(diagnostics: Diagnostic[]): string {
-  const plain = diagnostics.map(({ file, line, column, severity, rule, message }) => ({ file, line, column, severity, rule, message }));
+  const plain = diagnostics.map(({ file, line, column, severity, rule, message, related }) => ({ file, line, column, severity, rule, message, ...(related ? { related } : {}) }));
   return `${JSON.stringify(plain, null, 2)}\n`;
 }
 
@@ -52,7 +53,8 @@ function github(diagnostics: Diagnostic[], context: ReportContext): string {
     .map((d) => {
       const file = path.relative(context.cwd, path.join(context.root, d.file)).split(path.sep).join('/');
       const command = d.severity === 'error' ? 'error' : 'warning';
-      return `::${command} file=${escapeProperty(file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}::${escapeData(d.message)}\n`;
+      const related = d.related ? ` (related: ${path.relative(context.cwd, path.join(context.root, d.related.file)).split(path.sep).join('/')}:${d.related.line}:${d.related.column})` : '';
+      return `::${command} file=${escapeProperty(file)},line=${d.line},col=${d.column},title=${escapeProperty(d.rule)}::${escapeData(d.message + related)}\n`;
     })
     .join('');
 }

@@ -51,8 +51,6 @@ export const lessonFrontmatterSchema = z.object({
   group: z.string().trim().min(1).optional(),
 });
 
-export type CourseConfigInput = z.input<typeof courseConfigSchema>;
 export type CourseSettings = z.output<typeof courseConfigSchema>;
 export type SectionFrontmatter = z.output<typeof sectionFrontmatterSchema>;
 export type LessonFrontmatter = z.output<typeof lessonFrontmatterSchema>;
-export type SeveritySetting = z.output<typeof severitySetting>;

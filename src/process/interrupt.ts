@@ -27,11 +27,6 @@ export function onInterrupt(cleanup: () => Promise<void>, finalSync?: () => void
   };
 }
 
-/** Whether a signal has started the shutdown. */
-export function wasInterrupted(): boolean {
-  return interrupted;
-}
-
 const handlers = new Map<NodeJS.Signals, () => void>();
 
 function unhook(): void {

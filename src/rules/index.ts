@@ -1,4 +1,3 @@
-import { ruleCatalogue } from '../diagnostics/catalogue.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
 import { emptyLessonRule } from './empty-lesson.js';
@@ -50,6 +49,3 @@ export function checkCourse(course: Course, loadDiagnostics: Diagnostic[] = []):
   }
   return sortDiagnostics(configured);
 }
-
-/** The default severity of every rule, for documentation and `--list-rules`. */
-export const ruleDefaults = Object.entries(ruleCatalogue).map(([id, entry]) => ({ id, ...entry }));

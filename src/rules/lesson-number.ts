@@ -10,7 +10,7 @@ export const lessonNumberRule: Rule = {
   check(course) {
     const found: Diagnostic[] = [];
     for (const section of course.sections) {
-      const seen = new Map<number, string>();
+      const seen = new Map<number, { path: string; at: { line: number; column: number } }>();
       let expected = 1;
       for (const lesson of section.lessons) {
         const at = lesson.fieldPositions.lesson;
@@ -19,10 +19,10 @@ export const lessonNumberRule: Rule = {
         }
         const first = seen.get(lesson.lessonNumber);
         if (first !== undefined) {
-          found.push(diagnostic('lesson-number', lesson.path, at, `Lesson number ${lesson.id} is already used by ${first}. Renumber one of them.`, { related: { file: first, line: 1, column: 1 } }));
+          found.push(diagnostic('lesson-number', lesson.path, at, `Lesson number ${lesson.id} is already used by ${first.path}. Renumber one of them.`, { related: { file: first.path, ...first.at } }));
           continue;
         }
-        seen.set(lesson.lessonNumber, lesson.path);
+        seen.set(lesson.lessonNumber, { path: lesson.path, at: lesson.fieldPositions.lesson ?? { line: 1, column: 1 } });
         if (lesson.filePosition === undefined) {
           found.push(diagnostic('lesson-number', lesson.path, at, `File name has no position prefix. Rename it to \`${String(lesson.lessonNumber).padStart(2, '0')}-${lesson.slug}.md\`.`));
         } else if (lesson.filePosition !== lesson.lessonNumber) {

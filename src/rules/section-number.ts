@@ -9,7 +9,7 @@ export const sectionNumberRule: Rule = {
   ids: ['section-number'],
   check(course) {
     const found: Diagnostic[] = [];
-    const seen = new Map<number, string>();
+    const seen = new Map<number, { path: string; at: { line: number; column: number } }>();
     let previous: number | undefined;
     for (const section of course.sections) {
       if (!section.hasSectionFile) continue;
@@ -21,10 +21,10 @@ export const sectionNumberRule: Rule = {
       }
       const first = seen.get(section.number);
       if (first !== undefined) {
-        found.push(diagnostic('section-number', section.path, at, `Section number ${section.number} is already used by ${first}. Give each section its own number.`, { related: { file: first, line: 1, column: 1 } }));
+        found.push(diagnostic('section-number', section.path, at, `Section number ${section.number} is already used by ${first.path}. Give each section its own number.`, { related: { file: first.path, ...first.at } }));
         continue;
       }
-      seen.set(section.number, section.path);
+      seen.set(section.number, { path: section.path, at: section.fieldPositions.section ?? { line: 1, column: 1 } });
       if (previous !== undefined && section.number < previous) {
         found.push(diagnostic('section-number', section.path, at, `Section ${section.number} comes after section ${previous}: numbers must go up in folder order.`));
       } else if (previous !== undefined && section.number > previous + 1) {
