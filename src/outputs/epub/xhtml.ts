@@ -32,16 +32,14 @@ function footnoteType(node: Element, parent: Element | HastRoot): string | undef
 
 /**
  * Serialises an inline SVG as XML that EPUB's SVG 1.1 schema accepts: in the SVG namespace, style
- * text escaped (XHTML is parsed as XML, where a `<` or `&` in CSS would end the document), without
- * the `name` and `datatype` hooks mermaid adds, and with the sizes SVG 1.1 requires of a `<rect>`
+ * text escaped (XHTML is parsed as XML, where a `<` or `&` in CSS would end the document), and with
+ * the sizes SVG 1.1 requires of a `<rect>`
  * (0, what SVG 2 assumes when they are missing).
  */
 function svgXml(svg: Element): string {
   let usesXlink = false;
   visit(svg, 'element', (node) => {
     if (Object.keys(node.properties).some((name) => name.startsWith('xLink'))) usesXlink = true;
-    delete node.properties.name;
-    delete node.properties.dataType;
     if (node.tagName === 'rect') {
       node.properties.width ??= 0;
       node.properties.height ??= 0;
