@@ -1,5 +1,6 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
+import { toString as hastToString } from 'hast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
 
 /** A chapter body ready for epub-gen-memory, whose attribute filter it passes through. */
@@ -31,6 +32,16 @@ function footnoteType(node: Element, parent: Element | HastRoot): string | undef
 }
 
 /**
+ * The DPUB-ARIA role each `epub:type` of a chapter body carries, the pairs Ace by DAISY checks
+ * (`epub-type-has-matching-role`). Note: `endnote` has none; `doc-endnote` is deprecated in
+ * DPUB-ARIA 1.1, and its list's `doc-endnotes` says the same.
+ */
+const typeRoles: Readonly<Record<string, string>> = { noteref: 'doc-noteref', backlink: 'doc-backlink', endnotes: 'doc-endnotes' };
+
+/** Whether a table header cell names nothing: no text and no element (an image) inside. */
+const emptyHeader = (cell: Element): boolean => cell.tagName === 'th' && !hastToString(cell).trim() && !cell.children.some((child) => child.type === 'element');
+
+/**
  * Serialises an inline SVG as XML that EPUB's SVG 1.1 schema accepts: in the SVG namespace, style
  * text escaped (XHTML is parsed as XML, where a `<` or `&` in CSS would end the document), and with
  * the sizes SVG 1.1 requires of a `<rect>`
@@ -55,7 +66,8 @@ function svgXml(svg: Element): string {
 /**
  * Adapts a chapter body for e-readers and for epub-gen-memory: drops the dark variant of diagrams
  * (readers have no colour-scheme switch), turns task-list checkboxes into ☑/☐ (the filter drops
- * `checked`), marks footnotes with epub:type, drops data-* attributes and comments, and sets
+ * `checked`), marks footnotes with epub:type and its DPUB-ARIA role, makes empty header cells
+ * ordinary cells, drops data-* attributes and comments, and sets
  * inline SVG aside behind placeholder comments so the filter cannot damage it.
  * @param body the chapter body, links already settled (changed in place)
  */
@@ -81,7 +93,12 @@ export function readerBody(body: HastRoot): ReaderBody {
       return SKIP;
     }
     const epubType = footnoteType(node, parent as Element | HastRoot);
-    if (epubType) node.properties['epub:type'] = epubType;
+    if (epubType) {
+      node.properties['epub:type'] = epubType;
+      if (typeRoles[epubType]) node.properties.role = typeRoles[epubType];
+    }
+    // A header cell that heads nothing (the corner of a GFM table) is an ordinary cell.
+    if (emptyHeader(node)) node.tagName = 'td';
     for (const name of Object.keys(node.properties)) if (/^data[A-Z]/.test(name)) delete node.properties[name];
     if (node.tagName === 'script') properties.add('scripted');
     if (node.tagName === 'math') properties.add('mathml');
