@@ -89,13 +89,14 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const coverPage = renderTemplate(env, 'epub/cover-page.njk', { ...coverView, coverHref: cover.name });
   const coverChapter: BookChapter = { filename: chapterFiles.cover, title: book.title, content: '', frame: () => frame(book.title, 'cover-page', coverPage) };
 
-  const visuals = chapters.reduce((sum, { visuals: v }) => ({ count: sum.count + v.count, withoutText: sum.withoutText + v.withoutText }), { count: 0, withoutText: 0 });
+  const visuals = chapters.reduce((sum, { visuals: v }) => ({ count: sum.count + v.count, withoutText: sum.withoutText + v.withoutText, media: sum.media + v.media }), { count: 0, withoutText: 0, media: 0 });
+  const math = chapters.some((chapter) => chapter.properties.includes('mathml'));
   const entries = navEntries(view, book);
   const ncx = ncxPoints(entries);
   const bodymatter = chapters[0];
   const pkg = packageView(course, book, {
     date: context.buildDate,
-    accessibility: accessibilityView(visuals),
+    accessibility: accessibilityView({ visuals, math }),
     cover: { href: cover.name, mediaType: cover.mediaType },
     documents: [{ id: 'cover', href: chapterFiles.cover, properties: [] }, ...chapters.map(({ id, filename, properties }) => ({ id, href: filename, properties }))],
   });

@@ -11,8 +11,8 @@ export interface ReaderBody {
   kept: string[];
   /** Manifest properties the chapter needs: `svg`, `scripted`, `mathml`. */
   properties: string[];
-  /** Images and diagrams in the chapter, and how many of them have no text alternative. */
-  visuals: { count: number; withoutText: number };
+  /** Images and diagrams in the chapter, how many of them have no text alternative, and its time-based media. */
+  visuals: { count: number; withoutText: number; media: number };
 }
 
 const placeholder = (index: number): string => `coursebook-keep-${index}`;
@@ -74,7 +74,7 @@ function svgXml(svg: Element): string {
 export function readerBody(body: HastRoot): ReaderBody {
   const kept: string[] = [];
   const properties = new Set<string>();
-  const visuals = { count: 0, withoutText: 0 };
+  const visuals = { count: 0, withoutText: 0, media: 0 };
   visit(body, (node, index, parent) => {
     if (!parent || index === undefined) return undefined;
     if (node.type === 'comment') {
@@ -102,6 +102,8 @@ export function readerBody(body: HastRoot): ReaderBody {
     for (const name of Object.keys(node.properties)) if (/^data[A-Z]/.test(name)) delete node.properties[name];
     if (node.tagName === 'script') properties.add('scripted');
     if (node.tagName === 'math') properties.add('mathml');
+    // Audio, video and GIFs (which may animate) are content whose hazards Coursebook cannot judge.
+    if (node.tagName === 'audio' || node.tagName === 'video' || (node.tagName === 'img' && /\.gif$/i.test(String(node.properties.src ?? '')))) visuals.media++;
     if (node.tagName === 'img') {
       visuals.count++;
       if (!String(node.properties.alt ?? '').trim()) visuals.withoutText++;
