@@ -1,14 +1,20 @@
+import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
 import type nunjucks from 'nunjucks';
 import { rewriteLinks } from '../../render/links.js';
+import { outputPaths, publicUrl } from '../../render/paths.js';
 import { renderTemplate } from '../../render/templates.js';
 import { courseView } from '../../render/view.js';
+import { booksOf, lessonAnchor, sectionAnchor } from '../pdf/book.js';
+import { numberBlocks, type PageStarts } from '../pdf/page-blocks.js';
+import { printedPageStarts } from '../pdf/page-map.js';
 import type { PublishContext } from '../writer.js';
 import { assembleEpub, type BookChapter } from './assemble.js';
 import { chapterFiles, type BookPlan } from './book.js';
 import { bookCover } from './cover.js';
 import { anchorIds, epubLinkPolicy, resolveIntroLinks, settleReferences } from './links.js';
 import { accessibilityView, navEntries, ncxPoints, packageView, type BookVisuals } from './package.js';
+import { markPageBreaks, pageBreakId, type PageListEntry } from './page-list.js';
 import { readerBody, restoreKept } from './xhtml.js';
 
 /** What composing a book needs besides the build context. */
@@ -44,23 +50,25 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const frame = (title: string, bodyClass: string, content: string): string => renderTemplate(env, 'epub/page.njk', { language, title, bodyClass, content });
 
   // Every body is linked first, so each can be checked against the ids of the chapters it links to.
-  const drafts: { filename: string; title: string; bodyClass: string; body: HastRoot; page: (bodyHtml: string) => string }[] = [];
+  const drafts: { filename: string; part: string; title: string; bodyClass: string; body: HastRoot; page: (bodyHtml: string) => string }[] = [];
   for (const section of book.sections) {
     const sectionView = view.sections.find((candidate) => candidate.number === section.number)!;
     const intro = render.intro(section.intro);
     drafts.push({
       filename: chapterFiles.section(section),
+      part: sectionAnchor(section),
       title: `${sectionView.label} · ${sectionView.title}`,
       bodyClass: 'section-page',
-      body: intro ? resolveIntroLinks(structuredClone(intro), course, section, policy) : { type: 'root', children: [] },
+      body: intro ? resolveIntroLinks(numberBlocks(structuredClone(intro)), course, section, policy) : { type: 'root', children: [] },
       page: (introHtml) => renderTemplate(env, 'epub/section.njk', { course: view, section: sectionView, introHtml, root: '' }),
     });
     for (const [index, lesson] of section.lessons.entries()) {
       drafts.push({
         filename: chapterFiles.lesson(lesson),
+        part: lessonAnchor(lesson),
         title: `${lesson.id} ${lesson.title}`,
         bodyClass: 'lesson-page',
-        body: rewriteLinks(structuredClone(render.body(lesson)), lesson, policy),
+        body: rewriteLinks(numberBlocks(structuredClone(render.body(lesson))), lesson, policy),
         page: (bodyHtml) => renderTemplate(env, 'epub/chapter.njk', { course: view, section: sectionView, lesson: sectionView.lessons[index], bodyHtml }),
       });
     }
@@ -70,8 +78,12 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
     [chapterFiles.nav, new Set(['toc', 'landmarks'])],
     ...drafts.map((draft) => [draft.filename, anchorIds(draft.body)] as const),
   ]);
+  const starts = await pageStartsOf(context, book);
+  const pageList: PageListEntry[] = [];
   const chapters = drafts.map((draft): ComposedChapter => {
-    const body = readerBody(settleReferences(draft.body, course, anchors, draft.filename));
+    const settled = settleReferences(draft.body, course, anchors, draft.filename);
+    if (starts) for (const page of markPageBreaks(settled, draft.part, starts)) pageList.push({ label: String(page), href: `${draft.filename}#${pageBreakId(page)}` });
+    const body = readerBody(settled);
     return {
       id: manifestId(draft.filename),
       filename: draft.filename,
@@ -96,7 +108,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const bodymatter = chapters[0];
   const pkg = packageView(course, book, {
     date: context.buildDate,
-    accessibility: accessibilityView({ visuals, math }),
+    accessibility: accessibilityView({ visuals, math, ...(pageList.length ? { pageSource: pdfEdition(course, book) } : {}) }),
     cover: { href: cover.name, mediaType: cover.mediaType },
     documents: [{ id: 'cover', href: chapterFiles.cover, properties: [] }, ...chapters.map(({ id, filename, properties }) => ({ id, href: filename, properties }))],
   });
@@ -104,10 +116,28 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
     chapters: [coverChapter, ...chapters],
     css: tools.css,
     cover,
-    navDocument: renderTemplate(env, 'epub/nav.njk', { language, course: view, book: bookView, entries, bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title } }),
+    navDocument: renderTemplate(env, 'epub/nav.njk', { language, course: view, book: bookView, entries, pageList, bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title } }),
     ncxDocument: renderTemplate(env, 'epub/toc.ncx.njk', { language, book: bookView, authors: course.config.authors, ...ncx }),
     packageDocument: (images) => renderTemplate(env, 'epub/package.opf.njk', { book: pkg, manifest: [...pkg.manifest, ...images.map((image) => ({ ...image, properties: '' }))] }),
     date: context.buildDate,
     warn: context.log,
   });
+}
+
+/** The PDF book that holds the same sections as an EPUB. */
+const pdfBookOf = (context: PublishContext, book: BookPlan) => booksOf(context.course).find((candidate) => candidate.sections.length === book.sections.length && candidate.sections.every((section, index) => section === book.sections[index]));
+
+/**
+ * Where the pages of the book's PDF edition begin, or nothing for a book without one.
+ * Note: the PDF edition is printed for this even when the PDF format is not built in this run.
+ */
+async function pageStartsOf(context: PublishContext, book: BookPlan): Promise<PageStarts | undefined> {
+  const printed = pdfBookOf(context, book);
+  return printed ? printedPageStarts(context, printed) : undefined;
+}
+
+/** How the package document names the PDF edition: its address on the site, else its file name. */
+function pdfEdition(course: PublishContext['course'], book: BookPlan): string {
+  const file = book.section ? outputPaths.sectionPdf(book.section) : outputPaths.coursePdf(course);
+  return course.config.baseUrl ? publicUrl(course, file) : path.posix.basename(file);
 }

@@ -40,7 +40,7 @@ export interface AccessibilityView {
   conformsTo?: string;
   /** Who evaluated the claim (`a11y:certifiedBy`). */
   certifiedBy?: string;
-  /** The edition the page list follows (`dc:source`, `a11y:pageBreakSource`), when there is one. */
+  /** The edition the page list follows (`dc:source`, the page-break source of EPUB 3.2), when there is one. */
   pageSource?: string;
 }
 
