@@ -5,7 +5,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { fromHtml } from 'hast-util-from-html';
+import { toString as hastToString } from 'hast-util-to-string';
 import JSZip from 'jszip';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../src/browser/chromium.js';
 import { listFiles } from '../src/outputs/files.js';
@@ -84,7 +87,7 @@ const packageOf = async (epub: string): Promise<string> => (await JSZip.loadAsyn
 beforeAll(async () => {
   previousEpoch = process.env.SOURCE_DATE_EPOCH;
   process.env.SOURCE_DATE_EPOCH = '1767225600';
-  for (const course of courses) built.set(course.name, await buildCourse(course.dir, ['html', 'epub']));
+  for (const course of courses) built.set(course.name, await buildCourse(course.dir, course.name === 'content' ? ['html', 'epub', 'pdf'] : ['html', 'epub']));
 }, 600_000);
 
 afterAll(async () => {
@@ -135,5 +138,71 @@ describe('EPUB Accessibility 1.1 metadata', () => {
     // The section book without that lesson still meets the claim.
     const other = await packageOf(path.join(out, 'downloads', '01-erste-schritte.epub'));
     expect(meta(other, 'dcterms:conformsTo')).toEqual(['EPUB Accessibility 1.1 - WCAG 2.2 Level AA']);
+  });
+});
+
+/** Text as the tests compare it: no spaces, soft hyphens or line-break hyphens (PDF lines break words). */
+const squeeze = (text: string): string => text.replace(/[\s\u00ad]+/g, '').replace(/[\u2010-]/g, '');
+
+/** The text at a page-list target of an EPUB: its first 30 characters after the marker. */
+async function textAtTarget(zip: JSZip, href: string): Promise<string> {
+  const [file, id] = href.split('#') as [string, string];
+  const xhtml = await zip.file(`OEBPS/${file}`)!.async('string');
+  const after = xhtml.slice(xhtml.indexOf(`id="${id}"`)).replace(/^[^>]*>/, '');
+  return squeeze(hastToString(fromHtml(after.slice(0, 4000), { fragment: true }))).slice(0, 30);
+}
+
+/** One page of a PDF as pdftotext reads it in content order. */
+const pdfPage = async (pdf: string, page: number): Promise<string> => squeeze((await run('pdftotext', ['-raw', '-f', String(page), '-l', String(page), pdf, '-'])).stdout);
+
+describe('the page list', () => {
+  const epub = (): string => path.join(built.get('content')!, 'downloads', '04-distributed-systems.epub');
+  const pdf = (): string => path.join(built.get('content')!, 'downloads', '04-distributed-systems.pdf');
+
+  it('lists every page of the PDF edition after its contents, with page-break markers and their source', async () => {
+    const zip = await JSZip.loadAsync(await readFile(epub()));
+    const nav = await zip.file('OEBPS/toc.xhtml')!.async('string');
+    expect(nav).toMatch(/<nav epub:type="page-list" role="doc-pagelist" id="page-list"/);
+    const labels = [...nav.matchAll(/<li><a href="[^"]+#coursebook-page-(\d+)">(\d+)<\/a><\/li>/g)].map((match) => Number(match[2]));
+    const { stdout } = await run('pdfinfo', [pdf()]);
+    const pages = Number(/Pages:\s+(\d+)/.exec(stdout)?.[1]);
+    expect(labels.at(-1)).toBe(pages);
+    expect(labels).toEqual(Array.from({ length: labels.length }, (_, index) => pages - labels.length + 1 + index));
+    expect(await zip.file('OEBPS/lesson-4.1.xhtml')!.async('string')).toMatch(/<span epub:type="pagebreak" role="doc-pagebreak" id="coursebook-page-\d+" aria-label="\d+"\/>/);
+    const opf = await packageOf(epub());
+    expect(opf).toContain('<dc:source id="page-source">04-distributed-systems.pdf</dc:source>');
+    expect(opf).toContain('<meta refines="#page-source" property="source-of">pagination</meta>');
+    expect(meta(opf, 'schema:accessibilityFeature')).toEqual(expect.arrayContaining(['pageNavigation', 'pageBreakMarkers']));
+  });
+
+  it('points at the text that begins the same page in the PDF, for three random entries and nearly all', { timeout: 120_000 }, async () => {
+    const zip = await JSZip.loadAsync(await readFile(epub()));
+    const nav = await zip.file('OEBPS/toc.xhtml')!.async('string');
+    const entries = [...nav.matchAll(/<li><a href="([^"]+)">(\d+)<\/a><\/li>/g)].map((match) => ({ href: match[1]!, page: Number(match[2]) }));
+    const agrees = async (entry: { href: string; page: number }): Promise<boolean> => (await pdfPage(pdf(), entry.page)).includes(await textAtTarget(zip, entry.href));
+    const picked = Array.from({ length: 3 }, () => entries[Math.floor(Math.random() * entries.length)]!);
+    for (const entry of picked) expect({ ...entry, agrees: await agrees(entry) }).toEqual({ ...entry, agrees: true });
+    // A page on which no block begins (inside one long block) is marked where that block begins.
+    const all = await Promise.all(entries.map(agrees));
+    expect(all.filter(Boolean).length / all.length).toBeGreaterThan(0.95);
+  });
+});
+
+describe('PDF metadata', () => {
+  it('has an XMP stream agreeing with the Info dictionary, and shows the title', async () => {
+    const file = path.join(built.get('content')!, 'downloads', '04-distributed-systems.pdf');
+    const info = (await run('pdfinfo', [file])).stdout;
+    expect(info).toMatch(/Metadata Stream: yes/);
+    const xmp = (await run('pdfinfo', ['-meta', file])).stdout;
+    const field = (name: string): string => /^(\S[^:]*):\s+(.*)$/m.exec(info.split('\n').find((line) => line.startsWith(`${name}:`)) ?? '')?.[2] ?? '';
+    expect(xmp).toContain(`<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${field('Title')}</rdf:li></rdf:Alt></dc:title>`);
+    expect(xmp).toContain(`<dc:creator><rdf:Seq><rdf:li>${field('Author')}</rdf:li></rdf:Seq></dc:creator>`);
+    expect(xmp).toContain(`<pdf:Producer>${field('Producer')}</pdf:Producer>`);
+    expect(xmp).toContain('<dc:language><rdf:Bag><rdf:li>en</rdf:li></rdf:Bag></dc:language>');
+    expect(xmp).toContain('<xmp:CreateDate>2026-01-01T00:00:00Z</xmp:CreateDate>');
+    expect(xmp).toContain('<xmp:ModifyDate>2026-01-01T00:00:00Z</xmp:ModifyDate>');
+    expect(field('CreationDate')).toMatch(/Jan +1 00:00:00 2026 UTC/);
+    const doc = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+    expect(String(doc.catalog.lookup(PDFName.of('ViewerPreferences'), PDFDict).get(PDFName.of('DisplayDocTitle')))).toBe('true');
   });
 });
