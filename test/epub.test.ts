@@ -336,7 +336,7 @@ describe('content', () => {
     expect(lesson).toContain('<th class="align-right">Right</th>');
     expect(lesson).toContain('<td class="align-center"><code>&lt;c&gt;</code></td>');
     expect(await book.text('style.css')).toMatch(/\.align-right \{ text-align: right; \}/);
-    expect(lesson).toMatch(/<a href="#user-content-fn-note" id="user-content-fnref-note"[^>]*epub:type="noteref">1<\/a>/);
+    expect(lesson).toMatch(/<a href="#user-content-fn-note" id="user-content-fnref-note"[^>]*epub:type="noteref" role="doc-noteref">1<\/a>/);
     expect(lesson).toMatch(/<li id="user-content-fn-note" epub:type="endnote">/);
     expect(lesson).toContain('<kbd>Ctrl</kbd>');
     expect(lesson).toMatch(/<span style="color:#D73A49;--shiki-dark:#F97583">const<\/span>/);
@@ -368,7 +368,7 @@ describe('covers', () => {
     const png = await book.zip.file('OEBPS/cover.png')!.async('nodebuffer');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1600, 2400]);
-    expect(await book.text('cover.xhtml')).toContain('<img class="cover-image" src="cover.png" alt="Cover: Systems Engineering in Practice, How modern software systems are built, scaled and run, by Coursebook Authors"/>');
+    expect(await book.text('cover.xhtml')).toContain('<img class="cover-image" epub:type="cover" role="doc-cover" src="cover.png" alt="Cover: Systems Engineering in Practice, How modern software systems are built, scaled and run, by Coursebook Authors"/>');
   });
 
   it('come from course.yml when it names one', async () => {

@@ -43,14 +43,14 @@ export async function buildKeys(course: Course): Promise<BuildKeys> {
  * @param format the writer's name
  * @param file the book's output path
  * @param sections the sections it holds
- * @param extras other inputs: files whose bytes it shows, its date, a printing fingerprint
+ * @param extras other inputs: files whose bytes it shows, its date, a printing fingerprint, the PDF edition it follows
  */
 export async function bookKey(
   context: { course: Course; keys: BuildKeys },
   format: string,
   file: string,
   sections: Section[],
-  extras: { files?: string[]; date: Date; printing?: string },
+  extras: { files?: string[]; date: Date; printing?: string; edition?: string },
 ): Promise<string> {
   const assets = new Set(extras.files ?? []);
   for (const section of sections) {
@@ -58,5 +58,5 @@ export async function bookKey(
     for (const lesson of section.lessons) for (const reference of lesson.references) if (reference.target.kind === 'asset') assets.add(reference.target.absolute);
   }
   const contents = await Promise.all([...assets].sort().map(async (asset) => [asset, hashOf((await readFile(asset).catch(() => Buffer.from(''))).toString('base64'))]));
-  return hashOf(`${format}-book`, context.keys.base, file, sections.map(context.keys.section), contents, extras.date.toISOString(), extras.printing ?? '');
+  return hashOf(`${format}-book`, context.keys.base, file, sections.map(context.keys.section), contents, extras.date.toISOString(), extras.printing ?? '', extras.edition ?? '');
 }

@@ -14,6 +14,20 @@ function svgElement(svg: string): Element {
 const text = (value: string): ElementContent => ({ type: 'text', value });
 
 /**
+ * Attributes mermaid writes that are not SVG attributes and that HTML does not allow inside an
+ * inline `<svg>` (the W3C Nu checker reports each): `name` on rects and lines, `datatype` on
+ * groups. They are mermaid's own hooks and nothing reads them once the SVG is drawn.
+ */
+const foreignAttributes = ['name', 'dataType'] as const;
+
+/** Removes from an SVG, in place, the attributes HTML does not allow there (`foreignAttributes`). */
+function dropForeignAttributes(svg: Element): void {
+  visit(svg, 'element', (node) => {
+    for (const attribute of foreignAttributes) delete node.properties[attribute];
+  });
+}
+
+/**
  * Gives every id inside an SVG its root's id as a prefix, and rewrites the references to them
  * (`#id` links and `url(#id)` paints). mermaid names sequence-diagram markers and actors the same
  * in every diagram (`arrowhead`, `actor0`), which would repeat ids on a page with two of them.
@@ -51,8 +65,10 @@ export function diagramFigure(result: Extract<DiagramResult, { ok: true }>, capt
   const id = `diagram-${hash.slice(0, 12)}`;
   const light = svgElement(result.light);
   const dark = svgElement(result.dark);
-  scopeIds(light);
-  scopeIds(dark);
+  for (const svg of [light, dark]) {
+    scopeIds(svg);
+    dropForeignAttributes(svg);
+  }
   const kind = String(light.properties.ariaRoleDescription ?? 'diagram').replace(/-v\d+$/, '');
   const name = caption || `A ${kind} diagram`;
   light.properties = { ...light.properties, role: 'img', ariaLabelledBy: [`${id}-title`], ariaDescribedBy: [`${id}-desc`], className: ['diagram-svg', 'diagram-light'] };

@@ -8,7 +8,8 @@ import { createTemplateEnvironment, templateFolders } from '../render/templates.
 import { courseView } from '../render/view.js';
 import { bookArtifacts, bookOf } from './books.js';
 import { chapterFiles, planBook } from './epub/book.js';
-import { composeBook } from './epub/compose.js';
+import { composeBook, pdfEditionOf } from './epub/compose.js';
+import { printingFingerprint } from '../cache/printing.js';
 import { bookSources } from './book-sources.js';
 import { writeOutput } from './files.js';
 import type { Writer } from './writer.js';
@@ -53,7 +54,10 @@ export const epubWriter: Writer = {
         limit(async () => {
           const book = planBook(course, bookOf(course, artifact));
           const date = await context.sourceDate(bookSources(course, book));
-          const key = await bookKey(context, 'epub', book.path, book.sections, { files: cover, date });
+          // The page list follows the PDF of the same sections, when this publication has one.
+          const edition = pdfEditionOf(context, book, date);
+          const printing = edition ? await printingFingerprint() : undefined;
+          const key = await bookKey(context, 'epub', book.path, book.sections, { files: cover, date, ...(printing ? { printing } : {}), ...(edition ? { edition: edition.source } : {}) });
           const reused = await context.cache.cached(outDir, {
             format: 'epub',
             key,
@@ -61,7 +65,7 @@ export const epubWriter: Writer = {
             view,
             produce: async (tracked) => {
               try {
-                await writeOutput(outDir, book.path, await composeBook(context, tools, book, tracked, date));
+                await writeOutput(outDir, book.path, await composeBook(context, tools, book, tracked, date, edition));
               } catch (cause) {
                 if (cause instanceof CoursebookError) throw cause;
                 throw new CoursebookError(`Could not write ${book.path}: ${(cause as Error).message}`, { cause });

@@ -40,6 +40,9 @@ export function highlightCode(instance: Highlighter, code: string, lang: string 
     lang: language,
     themes: codeThemes,
     defaultColor: 'light',
+    // Shiki stops colouring a line after 500 ms by default, so a loaded machine would give other
+    // colours than an idle one: the same sources must give the same bytes, however busy the build.
+    tokenizeTimeLimit: 0,
   });
   const pre = root.children.find((node): node is Element => node.type === 'element');
   if (!pre) throw new Error(`Shiki returned no <pre> for a ${language} block`);

@@ -29,13 +29,19 @@ export interface ManifestItem {
   properties: string;
 }
 
-/** The accessibility metadata of a book (schema.org, as EPUB Accessibility 1.0 asks). */
+/** The accessibility metadata of a book (schema.org, as EPUB Accessibility 1.1 asks). */
 export interface AccessibilityView {
   modes: string[];
   sufficient: string[];
   features: string[];
   hazards: string[];
   summary: string;
+  /** The conformance claim (`dcterms:conformsTo`), only for a book that meets it. */
+  conformsTo?: string;
+  /** Who evaluated the claim (`a11y:certifiedBy`). */
+  certifiedBy?: string;
+  /** The edition the page list follows (`dc:source`, the page-break source of EPUB 3.2), when there is one. */
+  pageSource?: string;
 }
 
 /** Everything the package document (content.opf) says about a book. */
@@ -111,26 +117,60 @@ export interface BookVisuals {
   count: number;
   /** Of those, how many have no alt text, accessible name or caption. */
   withoutText: number;
+  /** Audio, video and GIF images: media whose hazards (flashing, sound) cannot be judged. */
+  media: number;
 }
 
+/** What a book holds that its accessibility metadata is computed from. */
+export interface BookFacts {
+  visuals: BookVisuals;
+  /** Whether any chapter has MathML. */
+  math: boolean;
+  /** The printed edition whose pages the book's page list marks, absent without a page list. */
+  pageSource?: string;
+}
+
+/** The EPUB Accessibility 1.1 conformance claim Coursebook's books are made and tested to meet. */
+export const conformanceClaim = 'EPUB Accessibility 1.1 - WCAG 2.2 Level AA';
+
 /**
- * Accessibility metadata from what the book holds: visual content is declared, and text is
- * declared sufficient only when every image and diagram has a text alternative.
- * @param visuals the book's images and diagrams
+ * Accessibility metadata from what the book holds. Visual content is declared, text is declared
+ * sufficient and `alternativeText` claimed only when every image and diagram has a text
+ * alternative, `MathML` only with math, `pageNavigation` only with a page list. The book claims
+ * EPUB Accessibility 1.1 (WCAG 2.2 AA) only when every image has its text alternative and no
+ * media whose hazards cannot be judged; everything else the claim needs (roles, structure,
+ * contrast, valid markup) the templates give every book, as Ace by DAISY checks in the tests.
+ * @param facts the book's images, diagrams, media, math and page source
  */
-export function accessibilityView(visuals: BookVisuals): AccessibilityView {
+export function accessibilityView(facts: BookFacts): AccessibilityView {
+  const { visuals } = facts;
   const visual = visuals.count > 0;
   const described = visuals.withoutText === 0;
+  const judged = visuals.media === 0;
+  const conforms = described && judged;
   return {
     modes: visual ? ['textual', 'visual'] : ['textual'],
     sufficient: visual ? [...(described ? ['textual'] : []), 'textual,visual'] : ['textual'],
-    features: ['structuralNavigation', 'tableOfContents', 'readingOrder', ...(visual && described ? ['alternativeText'] : []), 'displayTransformability'],
-    hazards: ['none'],
+    features: [
+      'structuralNavigation',
+      'tableOfContents',
+      'readingOrder',
+      ...(visual && described ? ['alternativeText'] : []),
+      ...(facts.math ? ['MathML'] : []),
+      ...(facts.pageSource ? ['pageNavigation', 'pageBreakMarkers'] : []),
+      'displayTransformability',
+    ],
+    hazards: judged ? ['none'] : ['unknown'],
     summary: [
       'A reflowable book with a table of contents of every section, lesson and lesson heading, in reading order.',
       visual ? (described ? 'Every image has alt text and every diagram a caption, which is also its accessible name.' : 'Some images or diagrams have no text alternative.') : 'It has no images.',
       'Code is text, highlighted with colour and never as an image.',
+      ...(facts.pageSource ? [`A page list and page break markers follow the pages of the PDF edition (${facts.pageSource}).`] : []),
+      ...(judged ? [] : ['It holds audio, video or animated images whose hazards were not evaluated.']),
+      conforms ? `It meets ${conformanceClaim}.` : 'It does not claim conformance to EPUB Accessibility 1.1.',
     ].join(' '),
+    ...(conforms ? { conformsTo: conformanceClaim, certifiedBy: 'Coursebook' } : {}),
+    ...(facts.pageSource ? { pageSource: facts.pageSource } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
+import { toString as hastToString } from 'hast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
 
 /** A chapter body ready for epub-gen-memory, whose attribute filter it passes through. */
@@ -10,8 +11,8 @@ export interface ReaderBody {
   kept: string[];
   /** Manifest properties the chapter needs: `svg`, `scripted`, `mathml`. */
   properties: string[];
-  /** Images and diagrams in the chapter, and how many of them have no text alternative. */
-  visuals: { count: number; withoutText: number };
+  /** Images and diagrams in the chapter, how many of them have no text alternative, and its time-based media. */
+  visuals: { count: number; withoutText: number; media: number };
 }
 
 const placeholder = (index: number): string => `coursebook-keep-${index}`;
@@ -31,17 +32,25 @@ function footnoteType(node: Element, parent: Element | HastRoot): string | undef
 }
 
 /**
+ * The DPUB-ARIA role each `epub:type` of a chapter body carries, the pairs Ace by DAISY checks
+ * (`epub-type-has-matching-role`). Note: `endnote` has none; `doc-endnote` is deprecated in
+ * DPUB-ARIA 1.1, and its list's `doc-endnotes` says the same.
+ */
+const typeRoles: Readonly<Record<string, string>> = { noteref: 'doc-noteref', backlink: 'doc-backlink', endnotes: 'doc-endnotes' };
+
+/** Whether a table header cell names nothing: no text and no element (an image) inside. */
+const emptyHeader = (cell: Element): boolean => cell.tagName === 'th' && !hastToString(cell).trim() && !cell.children.some((child) => child.type === 'element');
+
+/**
  * Serialises an inline SVG as XML that EPUB's SVG 1.1 schema accepts: in the SVG namespace, style
- * text escaped (XHTML is parsed as XML, where a `<` or `&` in CSS would end the document), without
- * the `name` and `datatype` hooks mermaid adds, and with the sizes SVG 1.1 requires of a `<rect>`
+ * text escaped (XHTML is parsed as XML, where a `<` or `&` in CSS would end the document), and with
+ * the sizes SVG 1.1 requires of a `<rect>`
  * (0, what SVG 2 assumes when they are missing).
  */
 function svgXml(svg: Element): string {
   let usesXlink = false;
   visit(svg, 'element', (node) => {
     if (Object.keys(node.properties).some((name) => name.startsWith('xLink'))) usesXlink = true;
-    delete node.properties.name;
-    delete node.properties.dataType;
     if (node.tagName === 'rect') {
       node.properties.width ??= 0;
       node.properties.height ??= 0;
@@ -57,14 +66,15 @@ function svgXml(svg: Element): string {
 /**
  * Adapts a chapter body for e-readers and for epub-gen-memory: drops the dark variant of diagrams
  * (readers have no colour-scheme switch), turns task-list checkboxes into ☑/☐ (the filter drops
- * `checked`), marks footnotes with epub:type, drops data-* attributes and comments, and sets
+ * `checked`), marks footnotes with epub:type and its DPUB-ARIA role, makes empty header cells
+ * ordinary cells, drops data-* attributes and comments, and sets
  * inline SVG aside behind placeholder comments so the filter cannot damage it.
  * @param body the chapter body, links already settled (changed in place)
  */
 export function readerBody(body: HastRoot): ReaderBody {
   const kept: string[] = [];
   const properties = new Set<string>();
-  const visuals = { count: 0, withoutText: 0 };
+  const visuals = { count: 0, withoutText: 0, media: 0 };
   visit(body, (node, index, parent) => {
     if (!parent || index === undefined) return undefined;
     if (node.type === 'comment') {
@@ -83,10 +93,17 @@ export function readerBody(body: HastRoot): ReaderBody {
       return SKIP;
     }
     const epubType = footnoteType(node, parent as Element | HastRoot);
-    if (epubType) node.properties['epub:type'] = epubType;
+    if (epubType) {
+      node.properties['epub:type'] = epubType;
+      if (typeRoles[epubType]) node.properties.role = typeRoles[epubType];
+    }
+    // A header cell that heads nothing (the corner of a GFM table) is an ordinary cell.
+    if (emptyHeader(node)) node.tagName = 'td';
     for (const name of Object.keys(node.properties)) if (/^data[A-Z]/.test(name)) delete node.properties[name];
     if (node.tagName === 'script') properties.add('scripted');
     if (node.tagName === 'math') properties.add('mathml');
+    // Audio, video and GIFs (which may animate) are content whose hazards Coursebook cannot judge.
+    if (node.tagName === 'audio' || node.tagName === 'video' || (node.tagName === 'img' && /\.gif$/i.test(String(node.properties.src ?? '')))) visuals.media++;
     if (node.tagName === 'img') {
       visuals.count++;
       if (!String(node.properties.alt ?? '').trim()) visuals.withoutText++;

@@ -1,3 +1,4 @@
+import type { Root as HastRoot } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { toHtml } from 'hast-util-to-html';
 import nunjucks from 'nunjucks';
@@ -8,6 +9,7 @@ import { renderTemplate } from '../../render/templates.js';
 import { courseView, type CourseView, type SectionView } from '../../render/view.js';
 import { demoteHeading, printIntro, printLessonBody } from './body.js';
 import { bookLinkPolicy, innerAnchor, lessonAnchor, sectionAnchor, type Book } from './book.js';
+import { blockNumber, numberBlocks, type BlockPlace } from './page-blocks.js';
 import { pageStyles, type RunningHead } from './page-styles.js';
 
 /** An entry of the table of contents, and of the PDF's bookmarks. */
@@ -35,6 +37,28 @@ export interface BookLayout {
   contents: ContentsEntry[];
   /** The book's HTML. */
   html: string;
+  /** The places whose printed page the EPUB's page list needs, in reading order, each with its anchor. */
+  places: (BlockPlace & { anchor: string })[];
+}
+
+/**
+ * Gives every numbered block of a printed body an anchor (its own id, or a new one), records it
+ * as a place of the part, and returns hidden links to those anchors.
+ * Note: Chromium writes a named destination, and so a page number, only for ids something links to.
+ */
+function anchorBlocks(body: HastRoot, part: string, places: (BlockPlace & { anchor: string })[]): string {
+  places.push({ part, block: -1, anchor: part });
+  const anchors: string[] = [];
+  visit(body, 'element', (node) => {
+    const block = blockNumber(node);
+    if (block === undefined) return;
+    delete node.properties.dataPageBlock;
+    if (typeof node.properties.id !== 'string') node.properties.id = innerAnchor(part, `page-block-${block}`);
+    const anchor = node.properties.id as string;
+    places.push({ part, block, anchor });
+    anchors.push(anchor);
+  });
+  return anchors.length ? `<div hidden>${anchors.map((anchor) => `<a href="#${encodeURIComponent(anchor)}"></a>`).join('')}</div>` : '';
 }
 
 /**
@@ -116,18 +140,22 @@ export function printView(course: Course): CourseView {
 export function layOutBook(env: nunjucks.Environment, course: Course, render: CourseRenderer, book: Book, buildDate: Date, view: CourseView = printView(course)): BookLayout {
   const sectionViews = view.sections.filter((section) => book.sections.some((printed) => printed.number === section.number));
   const heads: RunningHead[] = [{ anchor: 'contents', left: 'Contents', right: '' }];
+  const places: (BlockPlace & { anchor: string })[] = [];
   const parts = book.sections.map((section, s) => {
     const sectionView = sectionViews[s]!;
     const anchor = sectionAnchor(section);
     const intro = render.intro(section);
     heads.push({ anchor, left: `${sectionView.label} · ${section.title}`, right: '' });
+    const introBody = intro && section.intro ? printIntro(numberBlocks(structuredClone(intro)), section.intro, course, bookLinkPolicy(course, book, anchor), anchor) : undefined;
+    const introLinks = anchorBlocks(introBody ?? { type: 'root', children: [] }, anchor, places);
     const lessons = section.lessons.map((lesson, l) => {
       const prefix = lessonAnchor(lesson);
       heads.push({ anchor: prefix, left: `${sectionView.label} · ${section.title}`, right: `${lesson.id} ${lesson.title}` });
-      const body = printLessonBody(render.body(lesson), lesson, course, bookLinkPolicy(course, book, prefix), prefix);
-      return { anchor: prefix, view: sectionView.lessons[l]!, bodyHtml: toHtml(body) };
+      const body = printLessonBody(numberBlocks(structuredClone(render.body(lesson))), lesson, course, bookLinkPolicy(course, book, prefix), prefix);
+      const links = anchorBlocks(body, prefix, places);
+      return { anchor: prefix, view: sectionView.lessons[l]!, bodyHtml: toHtml(body) + links };
     });
-    return { anchor, section: sectionView, introHtml: intro && section.intro ? toHtml(printIntro(intro, section.intro, course, bookLinkPolicy(course, book, anchor), anchor)) : '', lessons };
+    return { anchor, section: sectionView, introHtml: introBody ? toHtml(introBody) + introLinks : '', lessons };
   });
   const title = book.section ? `${sectionViews[0]!.label} · ${book.section.title} · ${course.config.title}` : course.config.title;
   const subject = book.section ? book.section.summary : course.config.description || course.config.subtitle || '';
@@ -145,5 +173,6 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
     keywords: [...new Set(sectionViews.flatMap((section) => [section.title, ...section.groups.map((group) => group.title).filter(Boolean)]))],
     contents,
     html: renderTemplate(env, 'print/book.njk', frame),
+    places,
   };
 }

@@ -59,9 +59,26 @@ async function fillPageNumbers(page: Page, pages: PageNumbers): Promise<void> {
 const samePages = (a: PageNumbers, b: PageNumbers): boolean => a.size === b.size && [...a].every(([anchor, page]) => b.get(anchor) === page);
 
 /**
- * Prints a book until its page numbers are right: print, read where every anchor landed, put those
- * numbers into the loaded page, and print again until they no longer change (usually twice). Then
- * writes the bookmarks and the document information.
+ * Prints a loaded book until its page numbers are right: print, read where every anchor landed,
+ * put those numbers into the loaded page, and print again until they no longer change (usually
+ * twice). Only the last printing is tagged (when asked); tagging does not move anything.
+ */
+async function settle(page: Page, layout: BookLayout, tagged: boolean): Promise<{ doc: PDFDocument; destinations: ReturnType<typeof readDestinations>; passes: number }> {
+  let pages: PageNumbers = new Map();
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    const printed = await page.pdf({ tagged: tagged && pass > 1, outline: false, preferCSSPageSize: true, printBackground: true });
+    const doc = await PDFDocument.load(printed, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+    const destinations = readDestinations(doc);
+    if (pass > 1 && samePages(destinations.pages, pages)) return { doc, destinations, passes: pass };
+    pages = destinations.pages;
+    await fillPageNumbers(page, pages);
+  }
+  throw new CoursebookError(`The page numbers of "${layout.title}" did not settle after ${maxPasses} printings: the table of contents changes length with them. Give page numbers a fixed width in templates/print.`);
+}
+
+/**
+ * Prints a book until its page numbers are right (see `settle`), then writes the bookmarks and
+ * the document information.
  * Note: Chromium has no `target-counter()`; page numbers only exist in a printed PDF. The first
  * printing only measures, so it is untagged, which halves its time; tagging does not move anything.
  * @param page a page from `openPrintPage`
@@ -70,24 +87,28 @@ const samePages = (a: PageNumbers, b: PageNumbers): boolean => a.size === b.size
  *   loaded by URL, not set as content, so its images (file:// URLs) load
  * @param metadata the document information
  * @param documentId a hex hash naming the document, the first half of its /ID
- * @returns the finished PDF, its page count and how many printings it took
+ * @returns the finished PDF, its page count, how many printings it took, and where every anchor was printed
  */
-export async function printBook(page: Page, layout: BookLayout, file: string, metadata: BookMetadata, documentId: string): Promise<{ pdf: Uint8Array; pageCount: number; passes: number }> {
+export async function printBook(page: Page, layout: BookLayout, file: string, metadata: BookMetadata, documentId: string): Promise<{ pdf: Uint8Array; pageCount: number; passes: number; pages: PageNumbers }> {
   await writeFile(file, layout.html);
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  let pages: PageNumbers = new Map();
-  for (let pass = 1; pass <= maxPasses; pass++) {
-    const printed = await page.pdf({ tagged: pass > 1, outline: false, preferCSSPageSize: true, printBackground: true });
-    const doc = await PDFDocument.load(printed, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-    const destinations = readDestinations(doc);
-    if (pass > 1 && samePages(destinations.pages, pages)) {
-      writeOutline(doc, layout.contents, destinations.targets);
-      writeMetadata(doc, metadata);
-      renumberStructureIds(doc);
-      return { pdf: await saveReproducibly(doc, documentId), pageCount: doc.getPageCount(), passes: pass };
-    }
-    pages = destinations.pages;
-    await fillPageNumbers(page, pages);
-  }
-  throw new CoursebookError(`The page numbers of "${layout.title}" did not settle after ${maxPasses} printings: the table of contents changes length with them. Give page numbers a fixed width in templates/print.`);
+  const { doc, destinations, passes } = await settle(page, layout, true);
+  writeOutline(doc, layout.contents, destinations.targets);
+  writeMetadata(doc, metadata);
+  renumberStructureIds(doc);
+  return { pdf: await saveReproducibly(doc, documentId), pageCount: doc.getPageCount(), passes, pages: destinations.pages };
+}
+
+/**
+ * Prints a book only to learn where its pages break, as `printBook` would print it, untagged.
+ * @param page a page from `openPrintPage`
+ * @param layout the book's text
+ * @param file where to write the HTML for printing (see `printBook`)
+ * @returns its page count and where every anchor was printed
+ */
+export async function measureBook(page: Page, layout: BookLayout, file: string): Promise<{ pageCount: number; pages: PageNumbers }> {
+  await writeFile(file, layout.html);
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  const { doc, destinations } = await settle(page, layout, false);
+  return { pageCount: doc.getPageCount(), pages: destinations.pages };
 }
