@@ -2,16 +2,21 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Lesson } from '../model/course.js';
 import type { Rule } from './rule.js';
 
+/** Every anchor a lesson has: its headings', then its exercises' and quizzes'. */
+export function lessonAnchors(lesson: Lesson): string[] {
+  return [...lesson.headings.map((heading) => heading.id), ...lesson.practice.exercises.map((exercise) => exercise.id), ...lesson.practice.quizzes.map((quiz) => quiz.id)];
+}
+
 /** Suggests the closest anchor of a lesson, for a did-you-mean. */
 function anchorHint(lesson: Lesson, fragment: string): string {
-  const ids = lesson.headings.map((heading) => heading.id);
+  const ids = lessonAnchors(lesson);
   const near = ids.find((id) => id.startsWith(fragment) || fragment.startsWith(id));
   return near ? ` Did you mean #${near}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
 }
 
 /**
  * `broken-link`, `missing-asset` and `asset-outside-content`: every link and image resolves,
- * anchors name a heading of their target, and nothing reaches outside the content root.
+ * anchors name a heading, exercise or quiz of their target, and nothing reaches outside the content root.
  */
 export const referencesRule: Rule = {
   ids: ['broken-link', 'missing-asset', 'asset-outside-content'],
@@ -33,7 +38,7 @@ export const referencesRule: Rule = {
         } else if (target.kind === 'anchor' || (target.kind === 'lesson' && target.fragment !== undefined)) {
           const fragment = target.fragment ?? '';
           const linked = target.kind === 'lesson' ? lessons.get(target.path) : lesson;
-          if (!linked || fragment === '' || linked.headings.some((heading) => heading.id === fragment)) continue;
+          if (!linked || fragment === '' || lessonAnchors(linked).includes(fragment)) continue;
           found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${linked === lesson ? 'this lesson' : `lesson ${linked.id}`} has no heading with anchor #${fragment}.${anchorHint(linked, fragment)}`));
         }
       }
