@@ -1,6 +1,11 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import JSZip from 'jszip';
 import { pathToFileURL } from 'node:url';
 import { HtmlValidate } from 'html-validate';
 import type { Browser } from 'puppeteer';
@@ -17,7 +22,7 @@ const session = browserSession();
 let browser: Browser;
 
 beforeAll(async () => {
-  site = await buildInto(content, ['html', 'json']);
+  site = await buildInto(content, ['html', 'json', 'epub']);
   browser = await session.get();
 });
 
@@ -28,6 +33,29 @@ afterAll(async () => {
 
 const page = (file: string): string => readFileSync(path.join(site.out, file), 'utf8');
 const lessonPage = '01-quorums/02-quorums.html';
+const markers = [':::', '[!NOTE]', '[!TIP]', '[!WARNING]', '$$'];
+const run = promisify(execFile);
+
+/** Every text document of an EPUB (chapters, package, navigation). */
+async function bookTexts(bytes: Buffer): Promise<string[]> {
+  const zip = await JSZip.loadAsync(bytes);
+  return Promise.all(Object.values(zip.files).filter((entry) => /\.(xhtml|opf|ncx|css)$/.test(entry.name)).map((entry) => entry.async('string')));
+}
+
+/** epubcheck's findings above "usage" level. */
+async function epubcheck(bytes: Buffer): Promise<string[]> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'coursebook-epubcheck-'));
+  try {
+    const file = path.join(dir, 'book.epub');
+    const report = path.join(dir, 'report.json');
+    await writeFile(file, bytes);
+    await run('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', '/usr/share/java/epubcheck.jar', file, '--json', report]).catch(() => undefined);
+    const { messages } = JSON.parse(await readFile(report, 'utf8')) as { messages: { ID: string; severity: string; message: string; locations: { path: string }[] }[] };
+    return messages.filter((m) => ['FATAL', 'ERROR', 'WARNING'].includes(m.severity)).map((m) => `${m.severity} ${m.ID} ${m.locations[0]?.path ?? ''}: ${m.message}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 describe('the constructs course', () => {
   it('checks clean, and keeps exercise and quiz words out of reading time', async () => {
@@ -81,9 +109,8 @@ describe('the site', () => {
 
   it('writes no literal directive, alert or display-math markers in any file', async () => {
     for (const [file, bytes] of await readTree(site.out)) {
-      if (!/\.(html|json)$/.test(file)) continue;
-      const text = bytes.toString('utf8');
-      for (const marker of [':::', '[!NOTE]', '[!TIP]', '$$']) expect(text.includes(marker), `${file} has ${marker}`).toBe(false);
+      const texts = file.endsWith('.epub') ? await bookTexts(bytes) : /\.(html|json|js)$/.test(file) ? [bytes.toString('utf8')] : [];
+      for (const text of texts) for (const marker of markers) expect(text.includes(marker), `${file} has ${marker}`).toBe(false);
     }
   });
 
@@ -115,5 +142,35 @@ describe('the site', () => {
       await tab.close();
       expect(violations, scheme).toEqual([]);
     }
+  });
+});
+
+describe('the EPUB', () => {
+  const books = ['downloads/01-quorums.epub', 'downloads/quorums-in-practice.epub'];
+
+  it.each(books)('%s passes epubcheck with no errors and no warnings', async (book) => {
+    expect(await epubcheck(readFileSync(path.join(site.out, book)))).toEqual([]);
+  });
+
+  it('collects solutions and quiz answers at the end of the book, linked both ways, and declares MathML', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(path.join(site.out, books[0]!)));
+    const text = (name: string): Promise<string> => zip.file(`OEBPS/${name}`)!.async('string');
+    const [lesson, solutions, opf, nav] = await Promise.all([text('lesson-1.2.xhtml'), text('solutions.xhtml'), text('content.opf'), text('toc.xhtml')]);
+    expect(lesson).not.toContain('<details');
+    expect(lesson).toContain('<section class="exercise" id="quorum-overlap" aria-labelledby="quorum-overlap-label" epub:type="practice">');
+    expect(lesson).toContain('<section class="quiz" id="q-condition" aria-labelledby="q-condition-label" epub:type="assessment"');
+    expect(lesson).toContain('<a href="solutions.xhtml#solution-1.2-quorum-overlap">Solution at the end of the book</a>');
+    expect(lesson).toMatch(/<aside class="callout callout-warning" role="note">/);
+    expect(lesson).toContain('<math display="block" class="tml-display" style="display:block math;" alttext="w + r > n" xmlns="http://www.w3.org/1998/Math/MathML">');
+    expect(solutions).toContain('<section class="solutions" epub:type="appendix" role="doc-appendix" aria-labelledby="solutions-title">');
+    expect(solutions).toContain('<section class="solution-entry" id="solution-1.2-quorum-overlap"');
+    expect(solutions).toContain('<a href="lesson-1.2.xhtml#quorum-overlap" role="doc-backlink">Solution to Exercise 1.2.1</a>');
+    expect(solutions).toContain('<a href="lesson-1.2.xhtml#failure-budget" role="doc-backlink">Solution to Exercise 1.2.2</a>');
+    expect(solutions).toContain('<a href="lesson-1.1.xhtml#q-majority" role="doc-backlink">Answer to Quiz 1.1.1</a>');
+    expect(solutions).toContain('Right answer: A');
+    expect(solutions).toContain('Raise');
+    expect(opf).toMatch(/<item id="lesson-1-2" href="lesson-1.2.xhtml" media-type="application\/xhtml\+xml" properties="mathml svg"\/>/);
+    expect(opf).toMatch(/<item id="solutions" href="solutions.xhtml" media-type="application\/xhtml\+xml" properties="mathml"\/>/);
+    expect(nav).toContain('<a href="solutions.xhtml">Solutions</a>');
   });
 });

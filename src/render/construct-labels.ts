@@ -26,6 +26,7 @@ export const constructLabels = {
   quizWrong: 'Not quite. Try again, or show the answer.',
   backToExercise: 'Back to the exercise',
   toSolution: 'Solution at the end of the book',
+  toAnswer: 'Answer at the end of the book',
   /** "solution on page 42" / "exercise on page 17", PDF cross references. */
   onPage: (what: 'solution' | 'exercise'): string => `${what} on page`,
   solutions: 'Solutions',

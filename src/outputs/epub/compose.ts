@@ -1,5 +1,6 @@
 import type { Root as HastRoot } from 'hast';
 import type nunjucks from 'nunjucks';
+import { constructLabels } from '../../render/construct-labels.js';
 import { rewriteLinks } from '../../render/links.js';
 import { renderTemplate } from '../../render/templates.js';
 import { courseView } from '../../render/view.js';
@@ -9,6 +10,7 @@ import { chapterFiles, type BookPlan } from './book.js';
 import { bookCover } from './cover.js';
 import { anchorIds, epubLinkPolicy, resolveIntroLinks, settleReferences } from './links.js';
 import { accessibilityView, navEntries, ncxPoints, packageView, type BookVisuals } from './package.js';
+import { BookSolutions, solutionsFile } from './solutions.js';
 import { readerBody, restoreKept } from './xhtml.js';
 
 /** What composing a book needs besides the build context. */
@@ -45,6 +47,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
 
   // Every body is linked first, so each can be checked against the ids of the chapters it links to.
   const drafts: { filename: string; title: string; bodyClass: string; body: HastRoot; page: (bodyHtml: string) => string }[] = [];
+  const solutions = new BookSolutions();
   for (const section of book.sections) {
     const sectionView = view.sections.find((candidate) => candidate.number === section.number)!;
     const intro = render.intro(section.intro);
@@ -56,14 +59,20 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
       page: (introHtml) => renderTemplate(env, 'epub/section.njk', { course: view, section: sectionView, introHtml, root: '' }),
     });
     for (const [index, lesson] of section.lessons.entries()) {
+      const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, policy);
+      solutions.take(body, lesson, chapterFiles.lesson(lesson));
       drafts.push({
         filename: chapterFiles.lesson(lesson),
         title: `${lesson.id} ${lesson.title}`,
         bodyClass: 'lesson-page',
-        body: rewriteLinks(structuredClone(render.body(lesson)), lesson, policy),
+        body,
         page: (bodyHtml) => renderTemplate(env, 'epub/chapter.njk', { course: view, section: sectionView, lesson: sectionView.lessons[index], bodyHtml }),
       });
     }
+  }
+  const solutionsBody = solutions.chapter();
+  if (solutionsBody) {
+    drafts.push({ filename: solutionsFile, title: constructLabels.solutions, bodyClass: 'solutions-page', body: solutionsBody, page: (html) => html });
   }
   const anchors = new Map<string, ReadonlySet<string>>([
     [chapterFiles.cover, new Set()],
@@ -91,6 +100,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
 
   const visuals = chapters.reduce((sum, { visuals: v }) => ({ count: sum.count + v.count, withoutText: sum.withoutText + v.withoutText }), { count: 0, withoutText: 0 });
   const entries = navEntries(view, book);
+  if (solutionsBody) entries.push({ kind: 'section', label: constructLabels.solutions, href: solutionsFile, children: [] });
   const ncx = ncxPoints(entries);
   const bodymatter = chapters[0];
   const pkg = packageView(course, book, {
