@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,7 +22,7 @@ const session = browserSession();
 let browser: Browser;
 
 beforeAll(async () => {
-  site = await buildInto(content, ['html', 'json', 'epub']);
+  site = await buildInto(content, ['html', 'json', 'epub', 'pdf']);
   browser = await session.get();
 });
 
@@ -172,5 +172,43 @@ describe('the EPUB', () => {
     expect(opf).toMatch(/<item id="lesson-1-2" href="lesson-1.2.xhtml" media-type="application\/xhtml\+xml" properties="mathml svg"\/>/);
     expect(opf).toMatch(/<item id="solutions" href="solutions.xhtml" media-type="application\/xhtml\+xml" properties="mathml"\/>/);
     expect(nav).toContain('<a href="solutions.xhtml">Solutions</a>');
+  });
+});
+
+describe('the PDF', () => {
+  /** The text of each page; index 0 is page 1. */
+  const pageTexts = (book: string): string[] => execFileSync('pdftotext', ['-layout', path.join(site.out, book), '-'], { encoding: 'utf8' }).split('\f').slice(0, -1);
+
+  it.each(['downloads/01-quorums.pdf', 'downloads/quorums-in-practice.pdf'])('%s has a Solutions appendix with every solution, and page numbers that are right both ways', (book) => {
+    const pages = pageTexts(book);
+    const pageOf = (pattern: RegExp): number => pages.findIndex((text) => pattern.test(text)) + 1;
+    const expected = [
+      ['Quiz 1.1.1', 'Answer to Quiz 1.1.1', 'Answer', 'quiz'],
+      ['Exercise 1.2.1', 'Solution to Exercise 1.2.1', 'Solution', 'exercise'],
+      ['Exercise 1.2.2', 'Solution to Exercise 1.2.2', 'Solution', 'exercise'],
+      ['Quiz 1.2.1', 'Answer to Quiz 1.2.1', 'Answer', 'quiz'],
+    ] as const;
+    const appendix = pageOf(/^\s*Solutions\s*$/m);
+    expect(appendix).toBeGreaterThan(1);
+    expect(pages.slice(appendix - 1).join('\n')).toContain('so writes stop while reads still work');
+    for (const [item, heading, word, kind] of expected) {
+      // The exercise's page says where its solution is…
+      const itemPage = pages.findIndex((text, index) => index < appendix - 1 && new RegExp(`^\\s*${item.replace(/\./g, '\\.')}\\b`, 'm').test(text)) + 1;
+      expect(itemPage, item).toBeGreaterThan(0);
+      const forward = new RegExp(`${word} on page (\\d+)`, 'g');
+      const after = pages[itemPage - 1]!.slice(pages[itemPage - 1]!.search(new RegExp(`^\\s*${item.replace(/\./g, '\\.')}\\b`, 'm')));
+      const solutionPage = Number(forward.exec(after)?.[1]);
+      expect(pages[solutionPage - 1], `${item}: its solution is on page ${solutionPage}`).toContain(heading);
+      // …and the solution says where its exercise is.
+      const back = new RegExp(`${heading.replace(/\./g, '\\.')} · ${kind} on page (\\d+)`).exec(pages[solutionPage - 1]!);
+      expect(Number(back?.[1]), heading).toBe(itemPage);
+    }
+    expect(pages.some((text) => /Solutions\s+\d+\s*$/m.test(text)), 'the contents list the appendix').toBe(true);
+  });
+
+  it('prints every construct without raw markers', () => {
+    const text = pageTexts('downloads/quorums-in-practice.pdf').join('\n');
+    for (const marker of markers) expect(text).not.toContain(marker);
+    for (const label of ['Note', 'Tip · Count before you configure', 'Important', 'Warning', 'Caution · Do not lower both', 'YOU WILL LEARN', 'BEFORE THIS LESSON', '7 min practice']) expect(text).toContain(label);
   });
 });

@@ -27,8 +27,8 @@ export const constructLabels = {
   backToExercise: 'Back to the exercise',
   toSolution: 'Solution at the end of the book',
   toAnswer: 'Answer at the end of the book',
-  /** "solution on page 42" / "exercise on page 17", PDF cross references. */
-  onPage: (what: 'solution' | 'exercise'): string => `${what} on page`,
+  /** "Solution on page" (42) / "exercise on page" (17): PDF cross references, the number follows. */
+  onPage: (what: 'solution' | 'answer' | 'exercise' | 'quiz'): string => ({ solution: 'Solution on page', answer: 'Answer on page', exercise: 'exercise on page', quiz: 'quiz on page' })[what],
   solutions: 'Solutions',
   youWillLearn: 'You will learn',
   beforeThisLesson: 'Before this lesson',

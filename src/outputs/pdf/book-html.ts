@@ -9,6 +9,8 @@ import { courseView, type CourseView, type SectionView } from '../../render/view
 import { demoteHeading, printIntro, printLessonBody } from './body.js';
 import { bookLinkPolicy, innerAnchor, lessonAnchor, sectionAnchor, type Book } from './book.js';
 import { pageStyles, type RunningHead } from './page-styles.js';
+import { PrintSolutions, solutionsAnchor } from './solutions.js';
+import { constructLabels } from '../../render/construct-labels.js';
 
 /** An entry of the table of contents, and of the PDF's bookmarks. */
 export interface ContentsEntry {
@@ -108,6 +110,7 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const view = courseView(course, { home: '#cover', section: (section) => `#${sectionAnchor(section)}`, lesson: (lesson) => `#${lessonAnchor(lesson)}` });
   const sectionViews = view.sections.filter((section) => book.sections.some((printed) => printed.number === section.number));
   const heads: RunningHead[] = [{ anchor: 'contents', left: 'Contents', right: '' }];
+  const solutions = new PrintSolutions();
   const parts = book.sections.map((section, s) => {
     const sectionView = sectionViews[s]!;
     const anchor = sectionAnchor(section);
@@ -117,6 +120,7 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
       const prefix = lessonAnchor(lesson);
       heads.push({ anchor: prefix, left: `${sectionView.label} · ${section.title}`, right: `${lesson.id} ${lesson.title}` });
       const body = printLessonBody(render.body(lesson), lesson, course, bookLinkPolicy(course, book, prefix), prefix);
+      solutions.take(body, lesson);
       return { anchor: prefix, view: sectionView.lessons[l]!, bodyHtml: toHtml(body) };
     });
     return { anchor, section: sectionView, introHtml: intro ? toHtml(printIntro(intro, course, anchor)) : '', lessons };
@@ -124,13 +128,18 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const title = book.section ? `${sectionViews[0]!.label} · ${book.section.title} · ${course.config.title}` : course.config.title;
   const subject = book.section ? book.section.summary : course.config.description || course.config.subtitle || '';
   const contents = contentsOf(view, book);
+  const appendix = solutions.appendix();
+  if (appendix) heads.push({ anchor: solutionsAnchor, left: constructLabels.solutions, right: '' });
   const styles = pageStyles(course.config.paper, heads);
   const frame = {
     course: view,
     book: { title, subject, section: book.section ? sectionViews[0] : undefined, dateLabel: dateLabel(course.config.language, buildDate), pageStyles: styles },
     contents: contentsView(contents, sectionViews),
     parts,
+    solutions: appendix ? { title: constructLabels.solutions, anchor: solutionsAnchor, html: toHtml(appendix) } : undefined,
   };
+  // The appendix is in the bookmarks after the sections; the contents page lists it from `solutions`.
+  if (appendix) contents.push({ label: '', title: constructLabels.solutions, anchor: solutionsAnchor, children: [] });
   return {
     title,
     subject,
