@@ -212,3 +212,29 @@ describe('the PDF', () => {
     for (const label of ['Note', 'Tip · Count before you configure', 'Important', 'Warning', 'Caution · Do not lower both', 'YOU WILL LEARN', 'BEFORE THIS LESSON', '7 min practice']) expect(text).toContain(label);
   });
 });
+
+describe('the catalogue', () => {
+  const json = <T>(file: string): T => JSON.parse(page(file)) as T;
+
+  it('lists objectives, prerequisites, exercises, quizzes (never answers) and practice minutes, apart from reading', () => {
+    const catalogue = json<{ apiVersion: string; course: { totals: unknown }; sections: { totals: { practiceMinutes: number; label: string }; lessons: Record<string, unknown>[] }[] }>('api/catalogue.json');
+    expect(catalogue.apiVersion).toBe('1.1');
+    expect(catalogue.course.totals).toEqual({ lessons: 2, minutes: 2, practiceMinutes: 8 });
+    expect(catalogue.sections[0]!.totals).toMatchObject({ practiceMinutes: 8, label: '2 lessons · 2 min reading · 8 min practice' });
+    const lesson = catalogue.sections[0]!.lessons[1]!;
+    expect(lesson).toMatchObject({
+      minutes: { declared: 1 },
+      practice: { minutes: 7, label: '7 min practice' },
+      objectives: ['State the quorum condition for reading the latest write', 'Choose quorum sizes for a given failure budget'],
+      requires: ['1.1'],
+      exercises: [
+        { id: 'quorum-overlap', title: 'Quorum overlap', number: '1.2.1', difficulty: 'medium', minutes: 5 },
+        { id: 'failure-budget', title: 'A failure budget', number: '1.2.2', difficulty: 'hard', minutes: 1 },
+      ],
+      quizzes: [{ id: 'q-condition', question: 'Which setting lets a read of a five-replica store miss the latest write?' }],
+    });
+    expect(JSON.stringify(lesson)).not.toContain('Only 2 + 3');
+    const schema = json<{ properties: { apiVersion: { const: string } } }>('api/schemas/lesson.schema.json');
+    expect(schema.properties.apiVersion.const).toBe('1.1');
+  });
+});
