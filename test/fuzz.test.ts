@@ -254,7 +254,8 @@ describe('fuzzing: random input gives diagnostics or exit 2, never a crash or a 
           const file = new VFile({ value: text });
           const tree = parseMarkdown(file);
           if (estimate > maxNesting) return;
-          expect(file.messages).toEqual([]);
+          // Refusals only: a formula or directive in random text may draw its own diagnostic.
+          expect(file.messages.filter((message) => message.ruleId === 'file-unreadable')).toEqual([]);
           // Each level is at most a list and its item; then a paragraph or a table, and inline levels.
           expect(treeDepth(tree)).toBeLessThanOrEqual(3 * estimate + 5);
         }),

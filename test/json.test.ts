@@ -104,7 +104,7 @@ describe('json writer: files and schemas', () => {
       expect(Object.keys(schema).slice(0, 2)).toEqual(['$schema', '$id']);
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
       expect(schema.$id).toBe(`api/schemas/${kind}.schema.json`);
-      expect(schema).toMatchObject({ type: 'object', additionalProperties: false, properties: { apiVersion: { const: '1' } } });
+      expect(schema).toMatchObject({ type: 'object', additionalProperties: false, properties: { apiVersion: { const: '1.1' } } });
     }
   });
 
@@ -115,7 +115,7 @@ describe('json writer: files and schemas', () => {
       expect(files).toHaveLength(14);
       for (const file of files) {
         const document = readJson<{ $schema: string; apiVersion: string }>(built, file);
-        expect(document.apiVersion).toBe('1');
+        expect(document.apiVersion).toBe('1.1');
         expect([file, validate(ajv, document)]).toEqual([file, 'valid']);
       }
     }
@@ -139,7 +139,7 @@ describe('json writer: files and schemas', () => {
 
   it('writes 2-space JSON with a trailing newline and keeps escapable characters as they are', () => {
     const text = readFileSync(path.join(out, 'api', 'catalogue.json'), 'utf8');
-    expect(text.startsWith('{\n  "$schema": "api/schemas/catalogue.schema.json",\n  "apiVersion": "1",\n')).toBe(true);
+    expect(text.startsWith('{\n  "$schema": "api/schemas/catalogue.schema.json",\n  "apiVersion": "1.1",\n')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     expect(text).toContain('"title": "Ünïcode & <Courses> — 日本語"');
     expect(text).toContain('"title": "More & <more>"');
@@ -160,6 +160,7 @@ describe('json writer: the catalogue', () => {
       description: null,
       url: 'index.html',
       downloads: { pdf: null, epub: null },
+      totals: { lessons: 11, minutes: 11, practiceMinutes: 0 },
     });
   });
 
@@ -189,7 +190,7 @@ describe('json writer: the catalogue', () => {
       totals: { lessons: 10, minutes: 10, readingTime: '10 min', label: '10 lessons · 10 min reading' },
       downloads: { pdf: null, epub: null },
     });
-    expect(sections[1]!.totals).toEqual({ lessons: 1, minutes: 1, readingTime: '1 min', label: '1 lesson · 1 min reading' });
+    expect(sections[1]!.totals).toEqual({ lessons: 1, minutes: 1, readingTime: '1 min', practiceMinutes: 0, label: '1 lesson · 1 min reading' });
   });
 
   it('gives each lesson what the model knows, its URLs and the hash of its source', async () => {
@@ -215,6 +216,11 @@ describe('json writer: the catalogue', () => {
       group: 'Anfang',
       minutes: { declared: 1, computed: 1, label: '1 min' },
       words: 26,
+      practice: { minutes: 0, label: '' },
+      objectives: [],
+      requires: [],
+      exercises: [],
+      quizzes: [],
       headings: [
         { depth: 2, text: 'Überblick', id: 'überblick' },
         { depth: 3, text: 'Details', id: 'details' },
@@ -232,7 +238,7 @@ describe('json writer: section and lesson documents', () => {
     const catalogue = readJson<CatalogueDocument>(out, 'api/catalogue.json');
     expect(readJson<SectionDocument>(out, 'api/sections/3.json')).toEqual({
       $schema: 'api/schemas/section.schema.json',
-      apiVersion: '1',
+      apiVersion: '1.1',
       section: catalogue.sections[0],
     });
   });

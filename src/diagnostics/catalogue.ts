@@ -1,5 +1,6 @@
 /**
- * Every rule Coursebook checks, with its permanent id and default severity.
+ * Every rule Coursebook checks, with its permanent id and default severity. An `off` rule runs
+ * only when course.yml sets its severity.
  * Ids never change: users search for them and set them in course.yml.
  */
 export const ruleCatalogue = {
@@ -23,6 +24,13 @@ export const ruleCatalogue = {
   'diagram-syntax': { severity: 'error', summary: 'A mermaid diagram does not parse.' },
   'diagram-caption': { severity: 'warning', summary: 'A mermaid diagram has no `%% caption:` line.' },
   'file-name-case': { severity: 'error', summary: 'Two files or folders in one folder have names that differ only in letter case.' },
+  'unknown-directive': { severity: 'error', summary: 'A `:::name` or `::name` directive that Coursebook does not know.' },
+  'callout-type': { severity: 'error', summary: 'A callout marker other than `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`.' },
+  'math-syntax': { severity: 'error', summary: 'A `$…$` or `$$…$$` formula does not parse.' },
+  'exercise-structure': { severity: 'error', summary: 'An exercise or its solution is malformed, or its id or objectives do not fit the lesson.' },
+  'quiz-structure': { severity: 'error', summary: 'A quiz has no question, no right option, or an option that is not a task-list item.' },
+  'prerequisite-order': { severity: 'error', summary: 'A required lesson does not exist, comes later in the course, or requires form a cycle.' },
+  'objective-coverage': { severity: 'off', summary: 'A lesson objective that no exercise or quiz names with `assesses`.' },
 } as const;
 
 /** A permanent rule id. */

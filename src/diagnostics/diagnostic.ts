@@ -37,7 +37,8 @@ export function diagnostic(
     file,
     line: at?.line ?? 1,
     column: at?.column ?? 1,
-    severity: extra.severity ?? ruleCatalogue[rule].severity,
+    // An off-by-default rule reports only when course.yml turns it on, with the severity set there.
+    severity: extra.severity ?? (ruleCatalogue[rule].severity === 'off' ? 'warning' : ruleCatalogue[rule].severity),
     rule,
     message,
   };

@@ -4,6 +4,7 @@ import { isRuleId } from '../diagnostics/catalogue.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { assignHeadingIds } from '../markdown/headings.js';
 import { parseMarkdown } from '../markdown/parse.js';
+import { collectPractice, type LessonPractice } from '../markdown/practice.js';
 import { countWords, readingMinutes } from '../markdown/words.js';
 import { visit } from 'unist-util-visit';
 import type { LessonHeading, Point } from '../model/course.js';
@@ -55,6 +56,8 @@ export interface LessonSummary {
   diagrams: { position: Point; source: string }[];
   /** Languages of code blocks, for the highlighter. */
   codeLanguages: string[];
+  /** Exercises and quizzes, with their practice minutes. */
+  practice: LessonPractice;
 }
 
 /**
@@ -107,6 +110,7 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
     endLine: tree.position?.end.line ?? 1,
     diagrams,
     codeLanguages: [...codeLanguages].sort(),
+    practice: collectPractice(tree, wordsPerMinute),
   };
   return { summary, tree };
 }

@@ -286,6 +286,9 @@ function lessonFrom(section: Section, source: LessonSource, summary: LessonSumma
     endLine: summary.endLine,
     diagrams: summary.diagrams,
     codeLanguages: summary.codeLanguages,
+    objectives: summary.frontmatter.objectives ?? [],
+    requires: summary.frontmatter.requires ?? [],
+    practice: summary.practice,
     file: new VFile({ path: source.path, value: source.text }),
   } as Omit<Lesson, 'tree'> as Lesson;
   Object.defineProperty(lesson, 'tree', { enumerable: true, get: () => (tree ??= parseLessonTree(source.text, source.path)) });

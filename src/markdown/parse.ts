@@ -1,14 +1,32 @@
 import type { Paragraph, Root } from 'mdast';
+import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import type { RuleId } from '../diagnostics/catalogue.js';
+import remarkCallouts from './callouts.js';
+import remarkCourseDirectives from './directives.js';
+import remarkMathCheck from './math-check.js';
 import { maxNesting, maxStrayCloserWork, measureMarkdown } from './parse-limits.js';
 
-const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze();
+/**
+ * The Markdown dialect: CommonMark, GFM, YAML frontmatter, directives (exercises, quizzes), math
+ * and GitHub's alerts (callouts). The transforms mark and check course constructs; they add no HTML.
+ */
+const parser = unified()
+  .use(remarkParse)
+  .use(remarkFrontmatter, ['yaml'])
+  .use(remarkGfm)
+  .use(remarkDirective)
+  .use(remarkMath)
+  .use(remarkCallouts)
+  .use(remarkCourseDirectives)
+  .use(remarkMathCheck)
+  .freeze();
 
 /** The frontmatter block at the start of a source, `---` lines included, or ''. */
 function frontmatterOf(text: string): string {
@@ -53,7 +71,7 @@ export function parseMarkdown(file: VFile): Root {
     return refuse(file, text, bodyLine + strayClosers.line, `This file has ${strayClosers.count} \`*\`, \`_\`, \`~\` or \`]\` that close nothing, in long paragraphs; parsing them would take minutes, so it is not read as Markdown. Escape them (\`\\]\`) or split the paragraphs.`);
   }
   try {
-    return parser.parse(file);
+    return parser.runSync(parser.parse(file), file) as Root;
   } catch (error) {
     // A safety net: the estimate is from above (test/fuzz.test.ts checks it), so this should not happen.
     if (!(error instanceof RangeError)) throw error;

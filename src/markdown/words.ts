@@ -3,19 +3,24 @@ import type { Nodes, Root } from 'mdast';
 /** Node types whose text is not read as prose: code, raw HTML, frontmatter and link definitions. */
 const skipped = new Set(['code', 'html', 'yaml', 'definition', 'image', 'imageReference']);
 
+/** Directives whose text is practice (exercises with their solutions, quizzes), not reading. */
+const practice = new Set(['exercise', 'quiz']);
+
 /** A word: a whitespace-separated token with at least one letter or digit. */
 const wordPattern = /[\p{L}\p{N}]/u;
 
 /**
  * Counts the words a reader reads in a lesson.
  * Counted: paragraphs, headings, lists, tables, block quotes, footnotes, link text and inline code.
- * Not counted: fenced and indented code blocks (diagrams included), raw HTML, image alt text, URLs.
- * @param tree the lesson's mdast
+ * Not counted: fenced and indented code blocks (diagrams included), raw HTML, image alt text, URLs,
+ * formulas, and exercises and quizzes (practice time, see practice.ts).
+ * @param tree the lesson's mdast, or any node of it
  */
-export function countWords(tree: Root): number {
+export function countWords(tree: Root | Nodes): number {
   let words = 0;
   const walk = (node: Nodes): void => {
     if (skipped.has(node.type)) return;
+    if (node.type === 'containerDirective' && practice.has(node.name) && node !== tree) return;
     if (node.type === 'text' || node.type === 'inlineCode') {
       for (const token of node.value.split(/\s+/)) if (wordPattern.test(token)) words++;
       return;

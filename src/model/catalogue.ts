@@ -6,8 +6,12 @@ import { z } from 'zod';
  * written, and the published JSON Schemas are generated from them.
  */
 
-/** The API version every document carries; it changes only when a document changes incompatibly. */
-export const apiVersion = '1';
+/**
+ * The API version every document carries: the major part changes only when a document changes
+ * incompatibly, the minor part when fields are added (1.1: objectives, prerequisites, exercises,
+ * quizzes and practice minutes).
+ */
+export const apiVersion = '1.1';
 
 /**
  * A published URL: relative to the site root, or absolute under course.yml's `baseUrl`.
@@ -34,6 +38,21 @@ const headingSchema = z.object({
   id: z.string().meta({ description: 'The anchor id: append #id to the lesson URL.' }),
 });
 
+/** An exercise of a lesson, without its solution. */
+const exerciseSchema = z.object({
+  id: z.string().min(1).meta({ description: 'The anchor id: append #id to the lesson URL.' }),
+  title: z.string(),
+  number: z.string().regex(/^\d+\.\d+\.\d+$/).meta({ description: 'Lesson number and position, e.g. "4.5.2" for "Exercise 4.5.2".' }),
+  difficulty: z.enum(['easy', 'medium', 'hard']).nullable(),
+  minutes: z.int().min(1).meta({ description: 'Practice minutes: as the author wrote them, else the words of the exercise and its solution at the reading speed.' }),
+});
+
+/** A quiz of a lesson: its question, never its answer. */
+const quizSchema = z.object({
+  id: z.string().min(1).meta({ description: 'The anchor id: append #id to the lesson URL.' }),
+  question: z.string().meta({ description: "The question's plain text." }),
+});
+
 /** A lesson as the catalogue and its section list it. */
 const lessonEntrySchema = z.object({
   id: z.string().regex(/^\d+\.\d+$/).meta({ description: 'Section and position, e.g. "4.1"; "4.10" stays "4.10".' }),
@@ -46,7 +65,15 @@ const lessonEntrySchema = z.object({
     computed: z.int().min(1).meta({ description: "From the lesson's words at the course's reading speed." }),
     label: z.string().meta({ description: 'The declared time as shown, e.g. "7 min".' }),
   }),
-  words: z.int().min(0),
+  words: z.int().min(0).meta({ description: 'Words read: exercises, solutions and quizzes are practice and not counted.' }),
+  practice: z.object({
+    minutes: z.int().min(0).meta({ description: 'The sum of the minutes of its exercises and quizzes; not part of `minutes`.' }),
+    label: z.string().meta({ description: 'e.g. "12 min practice"; empty without exercises and quizzes.' }),
+  }),
+  objectives: z.array(z.string()).meta({ description: 'What the lesson teaches; exercises and quizzes name them by 1-based number in `assesses`.' }),
+  requires: z.array(z.string().regex(/^\d+\.\d+$/)).meta({ description: 'Ids of the lessons to read first.' }),
+  exercises: z.array(exerciseSchema),
+  quizzes: z.array(quizSchema),
   headings: z.array(headingSchema),
   url: publishedUrl.meta({ description: "The lesson's page." }),
   apiUrl: publishedUrl.meta({ description: "The lesson's own API document, with its body." }),
@@ -74,7 +101,8 @@ const sectionEntrySchema = z.object({
     lessons: z.int().min(0),
     minutes: z.int().min(0).meta({ description: "The sum of the lessons' declared minutes." }),
     readingTime: z.string().meta({ description: 'e.g. "~1.7 h" or "45 min".' }),
-    label: z.string().meta({ description: 'e.g. "11 lessons · ~1.7 h reading".' }),
+    practiceMinutes: z.int().min(0).meta({ description: "The sum of the lessons' practice minutes (exercises and quizzes)." }),
+    label: z.string().meta({ description: 'e.g. "11 lessons · ~1.7 h reading", with " · 40 min practice" when there is practice.' }),
   }),
   downloads: downloadsSchema,
   groups: z.array(groupSchema),
@@ -91,6 +119,11 @@ const courseEntrySchema = z.object({
   description: z.string().nullable(),
   url: publishedUrl.meta({ description: "The site's home page." }),
   downloads: downloadsSchema,
+  totals: z.object({
+    lessons: z.int().min(0),
+    minutes: z.int().min(0).meta({ description: "The sum of every lesson's declared reading minutes." }),
+    practiceMinutes: z.int().min(0).meta({ description: "The sum of every lesson's practice minutes." }),
+  }),
 });
 
 /** api/catalogue.json: the whole course, its sections and lessons, without lesson bodies. */

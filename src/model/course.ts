@@ -1,4 +1,5 @@
 import type { Root } from 'mdast';
+import type { LessonPractice } from '../markdown/practice.js';
 import type { VFile } from 'vfile';
 import type { CourseSettings } from './schemas.js';
 
@@ -94,6 +95,12 @@ export interface Lesson extends Body {
   diagrams: { position: Point; source: string }[];
   /** Languages of the lesson's code blocks. */
   codeLanguages: string[];
+  /** What the lesson teaches (frontmatter `objectives`), in order; `assesses` numbers them from 1. */
+  objectives: string[];
+  /** Lesson numbers to read first (frontmatter `requires`), as written. */
+  requires: string[];
+  /** Exercises and quizzes, and their practice minutes (not part of `minutes`). */
+  practice: LessonPractice;
   /** The source file (its value is the decoded text). */
   file: VFile;
 }

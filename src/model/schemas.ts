@@ -49,6 +49,10 @@ export const lessonFrontmatterSchema = z.object({
   summary: z.string().trim().min(1),
   minutes: z.number().int().min(1),
   group: z.string().trim().min(1).optional(),
+  /** What the lesson teaches, one sentence each; exercises and quizzes name them by number in `assesses`. */
+  objectives: z.array(z.string().trim().min(1)).optional(),
+  /** Lesson numbers to read first, such as ["4.2", "3.1"]. */
+  requires: z.array(z.string().regex(/^\d+\.\d+$/, 'must be a lesson number such as "4.2"')).optional(),
 });
 
 export type CourseSettings = z.output<typeof courseConfigSchema>;

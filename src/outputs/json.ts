@@ -17,6 +17,7 @@ import {
 import type { Course, Lesson, Section } from '../model/course.js';
 import { readingTimeLabel } from '../markdown/words.js';
 import { minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
+import { practiceLabel, sectionPracticeMinutes } from '../render/practice-view.js';
 import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
@@ -46,6 +47,17 @@ function lessonEntry(course: Course, lesson: Lesson): LessonEntry {
     group: lesson.group ?? null,
     minutes: { declared: lesson.minutes, computed: lesson.computedMinutes, label: minutesLabel(lesson.minutes) },
     words: lesson.words,
+    practice: { minutes: lesson.practice.minutes, label: practiceLabel(lesson.practice.minutes) },
+    objectives: lesson.objectives,
+    requires: lesson.requires,
+    exercises: lesson.practice.exercises.map((exercise) => ({
+      id: exercise.id,
+      title: exercise.title,
+      number: `${lesson.id}.${exercise.position}`,
+      difficulty: (exercise.difficulty as 'easy' | 'medium' | 'hard' | undefined) ?? null,
+      minutes: exercise.minutes,
+    })),
+    quizzes: lesson.practice.quizzes.map((quiz) => ({ id: quiz.id, question: quiz.question })),
     headings: lesson.headings.map(({ depth, text, id }) => ({ depth, text, id })),
     url: publicUrl(course, outputPaths.lesson(lesson)),
     apiUrl: publicUrl(course, outputPaths.lessonApi(lesson)),
@@ -63,7 +75,7 @@ function sectionEntry(context: PublishContext, section: Section): SectionEntry {
     summary: section.summary,
     url: publicUrl(course, outputPaths.section(section)),
     apiUrl: publicUrl(course, outputPaths.sectionApi(section)),
-    totals: { lessons: section.lessons.length, minutes, readingTime: readingTimeLabel(minutes), label: sectionTotalLabel(section) },
+    totals: { lessons: section.lessons.length, minutes, readingTime: readingTimeLabel(minutes), practiceMinutes: sectionPracticeMinutes(section), label: sectionTotalLabel(section) },
     downloads: downloadUrls(context, section),
     groups: section.groups.map((group) => ({ title: group.title || null, lessons: group.lessons.map((lesson) => lesson.id) })),
     lessons: section.lessons.map((lesson) => lessonEntry(course, lesson)),
@@ -82,6 +94,11 @@ function courseEntry(context: PublishContext): CourseEntry {
     description: config.description ?? null,
     url: publicUrl(course, outputPaths.home),
     downloads: downloadUrls(context),
+    totals: {
+      lessons: course.sections.reduce((sum, section) => sum + section.lessons.length, 0),
+      minutes: course.sections.reduce((sum, section) => sum + sectionMinutes(section), 0),
+      practiceMinutes: course.sections.reduce((sum, section) => sum + sectionPracticeMinutes(section), 0),
+    },
   };
 }
 

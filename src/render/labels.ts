@@ -1,5 +1,6 @@
 import { readingTimeLabel } from '../markdown/words.js';
 import type { Section } from '../model/course.js';
+import { practiceLabel, sectionPracticeMinutes } from './practice-view.js';
 
 /** "Section 4". */
 export const sectionLabel = (section: Section): string => `Section ${section.number}`;
@@ -13,8 +14,9 @@ export const minutesLabel = (minutes: number): string => `${minutes} min`;
 /** A section's total minutes: the sum of its lessons' declared minutes. */
 export const sectionMinutes = (section: Section): number => section.lessons.reduce((sum, lesson) => sum + lesson.minutes, 0);
 
-/** "11 lessons · ~1.7 h reading". */
-export const sectionTotalLabel = (section: Section): string => `${lessonCountLabel(section.lessons.length)} · ${readingTimeLabel(sectionMinutes(section))} reading`;
+/** "11 lessons · ~1.7 h reading", and " · 40 min practice" when the section has exercises or quizzes. */
+export const sectionTotalLabel = (section: Section): string =>
+  [`${lessonCountLabel(section.lessons.length)} · ${readingTimeLabel(sectionMinutes(section))} reading`, practiceLabel(sectionPracticeMinutes(section))].filter(Boolean).join(' · ');
 
 /** "Ada Lovelace and Grace Hopper", "A, B and C". */
 export function authorLine(authors: string[]): string {

@@ -6,6 +6,7 @@ import type { Root as MdastRoot } from 'mdast';
 import { toHast } from 'mdast-util-to-hast';
 import type { Highlighter } from 'shiki';
 import { visit, SKIP } from 'unist-util-visit';
+import { constructHandlers, type PracticeContext } from './constructs/index.js';
 import { highlightCode } from './highlight.js';
 
 /**
@@ -34,7 +35,7 @@ export function splitDiagramCaption(value: string): DiagramBlock {
 }
 
 /** Options for turning a lesson's mdast into its body. */
-export interface BodyOptions {
+export interface BodyOptions extends PracticeContext {
   highlighter: Highlighter;
   /** Keep scripts and event handlers in raw HTML (course.yml `allowScripts`). */
   allowScripts: boolean;
@@ -54,15 +55,19 @@ function diagramFallback(block: DiagramBlock, highlighter: Highlighter): Element
 
 /**
  * Turns a lesson's mdast into the medium-neutral body every writer starts from: raw HTML parsed
- * and sanitised, code highlighted, diagrams figured, table alignment as classes, links as written.
+ * and sanitised, course constructs (callouts, exercises, quizzes, math) made, code highlighted,
+ * diagrams figured, table alignment as classes, links as written.
  * Note: the mdast is not modified; writers rewrite links on a clone (see links.ts).
  * @param tree the lesson's mdast
- * @param options highlighter, script policy and diagram renderer
+ * @param options highlighter, script policy, diagram renderer, and the lesson's number and practice
  */
 export function lessonBodyHast(tree: MdastRoot, options: BodyOptions): HastRoot {
-  const converted = toHast(tree, { allowDangerousHtml: true }) as HastRoot;
+  const constructs = constructHandlers(options);
+  const converted = toHast(tree, { allowDangerousHtml: true, handlers: constructs.handlers }) as HastRoot;
   let body = raw(converted) as HastRoot;
   if (!options.allowScripts) body = sanitize(body, lessonSchema) as HastRoot;
+  // Callouts, exercises, quizzes and MathML are Coursebook's markup, made after the author's is cleaned.
+  constructs.slots.fill(body);
   visit(body, 'element', (node, index, parent) => {
     if (node.tagName === 'pre' && parent && index !== undefined) {
       const code = node.children[0];

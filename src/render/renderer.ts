@@ -46,7 +46,7 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
       let body = bodies.get(lesson);
       if (!body) {
         try {
-          body = lessonBodyHast(lesson.tree, options);
+          body = lessonBodyHast(lesson.tree, { ...options, lessonId: lesson.id, practice: lesson.practice });
         } catch (cause) {
           // Markdown nesting is bounded when parsing; raw HTML nested thousands deep can still exhaust the stack here.
           if (!(cause instanceof RangeError)) throw cause;

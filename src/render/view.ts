@@ -1,6 +1,7 @@
 import type { Course, Lesson, LessonHeading, Section } from '../model/course.js';
 import { readingTimeLabel } from '../markdown/words.js';
 import { authorLine, lessonCountLabel, minutesLabel, sectionLabel, sectionMinutes, sectionTotalLabel } from './labels.js';
+import { lessonPracticeView, sectionPracticeMinutes, type LessonPracticeView } from './practice-view.js';
 
 /** How a medium addresses pages; each returns a path relative to the output root (or an in-book href). */
 export interface ViewAddresses {
@@ -10,7 +11,7 @@ export interface ViewAddresses {
 }
 
 /** A lesson as templates see it: labels formatted once, here. */
-export interface LessonView {
+export interface LessonView extends LessonPracticeView {
   id: string;
   number: number;
   title: string;
@@ -54,6 +55,8 @@ export interface SectionView {
   /** "11 lessons · ~1.7 h reading". */
   totalLabel: string;
   minutes: number;
+  /** The sum of its lessons' practice minutes (exercises and quizzes). */
+  practiceMinutes: number;
   href: string;
   groups: GroupView[];
   lessons: LessonView[];
@@ -89,6 +92,7 @@ export function courseView(
   addresses: ViewAddresses,
   downloads: { section(section: Section): DownloadView[]; course: DownloadView[] } = { section: () => [], course: [] },
 ): CourseView {
+  const lessonsById = new Map(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.id, lesson] as const)));
   const sections = course.sections.map((section): SectionView => {
     const lessons = section.lessons.map(
       (lesson): LessonView => ({
@@ -106,6 +110,7 @@ export function courseView(
         sectionNumber: section.number,
         sectionTitle: section.title,
         sectionLabel: sectionLabel(section),
+        ...lessonPracticeView(lesson, lessonsById, addresses.lesson),
       }),
     );
     const byPath = new Map(section.lessons.map((lesson, index) => [lesson.path, lessons[index]!]));
@@ -119,6 +124,7 @@ export function courseView(
       readingTimeLabel: readingTimeLabel(minutes),
       totalLabel: sectionTotalLabel(section),
       minutes,
+      practiceMinutes: sectionPracticeMinutes(section),
       href: addresses.section(section),
       groups: section.groups.map((group) => ({ title: group.title, lessons: group.lessons.map((lesson) => byPath.get(lesson.path)!) })),
       lessons,

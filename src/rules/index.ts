@@ -1,8 +1,12 @@
+import { ruleCatalogue } from '../diagnostics/catalogue.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
 import { emptyLessonRule } from './empty-lesson.js';
 import { fileNameCaseRule } from './file-name-case.js';
 import { headingStructureRule } from './heading-structure.js';
+import { exerciseStructureRule } from './exercise-structure.js';
+import { objectiveCoverageRule } from './objective-coverage.js';
+import { prerequisiteOrderRule } from './prerequisite-order.js';
 import { imageAltRule } from './image-alt.js';
 import { lessonCountRule } from './lesson-count.js';
 import { lessonNumberRule } from './lesson-number.js';
@@ -26,6 +30,9 @@ export const rules: Rule[] = [
   headingStructureRule,
   imageAltRule,
   fileNameCaseRule,
+  exerciseStructureRule,
+  prerequisiteOrderRule,
+  objectiveCoverageRule,
 ];
 
 /**
@@ -37,12 +44,12 @@ export const rules: Rule[] = [
 export function checkCourse(course: Course, loadDiagnostics: Diagnostic[] = []): Diagnostic[] {
   const found = [...loadDiagnostics];
   for (const rule of rules) {
-    if (rule.ids.every((id) => course.config.rules[id] === 'off')) continue;
+    if (rule.ids.every((id) => (course.config.rules[id] ?? ruleCatalogue[id].severity) === 'off')) continue;
     found.push(...rule.check(course));
   }
   const configured: Diagnostic[] = [];
   for (const d of found) {
-    const setting = course.config.rules[d.rule];
+    const setting = course.config.rules[d.rule] ?? (ruleCatalogue[d.rule].severity === 'off' ? 'off' : undefined);
     if (setting === 'off') continue;
     // A configured severity overrides the rule's; unset rules keep each diagnostic's own severity.
     configured.push(setting ? { ...d, severity: setting } : d);

@@ -2,17 +2,23 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Body, Lesson } from '../model/course.js';
 import type { Rule } from './rule.js';
 
+/** Every anchor a lesson or introduction has: its headings', then its exercises' and quizzes'. */
+export function lessonAnchors(body: Body): string[] {
+  const practice = (body as Partial<Lesson>).practice;
+  return [...body.headings.map((heading) => heading.id), ...(practice?.exercises.map((exercise) => exercise.id) ?? []), ...(practice?.quizzes.map((quiz) => quiz.id) ?? [])];
+}
+
 /** Suggests the closest anchor of a body, for a did-you-mean. */
 function anchorHint(body: Body, fragment: string): string {
-  const ids = body.headings.map((heading) => heading.id);
+  const ids = lessonAnchors(body);
   const near = ids.find((id) => id.startsWith(fragment) || fragment.startsWith(id));
   return near ? ` Did you mean #${near}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
 }
 
 /**
  * `broken-link`, `missing-asset` and `asset-outside-content`: every link and image of every lesson
- * and section introduction resolves, anchors name a heading of their target, and nothing reaches
- * outside the content root.
+ * and section introduction resolves, anchors name a heading, exercise or quiz of their target, and
+ * nothing reaches outside the content root.
  */
 export const referencesRule: Rule = {
   ids: ['broken-link', 'missing-asset', 'asset-outside-content'],
@@ -41,7 +47,7 @@ export const referencesRule: Rule = {
             found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${target.path} has no introduction, so it has no anchor #${fragment}. Link to the section without the anchor.`));
             continue;
           }
-          if (!linked || fragment === '' || linked.headings.some((heading) => heading.id === fragment)) continue;
+          if (!linked || fragment === '' || lessonAnchors(linked).includes(fragment)) continue;
           const self = linked === lesson ? (lessons.has(lesson.path) ? 'this lesson' : 'this section') : what(linked);
           found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${self} has no heading with anchor #${fragment}.${anchorHint(linked, fragment)}`));
         }

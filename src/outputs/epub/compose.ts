@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
 import type nunjucks from 'nunjucks';
+import { constructLabels } from '../../render/construct-labels.js';
 import { rewriteLinks } from '../../render/links.js';
 import { publicUrl } from '../../render/paths.js';
 import { renderTemplate } from '../../render/templates.js';
 import type { CourseView } from '../../render/view.js';
 import type { BookScope } from '../books.js';
 import { lessonAnchor, sectionAnchor } from '../pdf/book.js';
+import { solutionsAnchor } from '../pdf/solutions.js';
 import { numberBlocks, type PageStarts } from '../pdf/page-blocks.js';
 import { printedPageStarts } from '../pdf/page-map.js';
 import type { PublishContext } from '../writer.js';
@@ -16,6 +18,7 @@ import { bookCover } from './cover.js';
 import { anchorIds, epubLinkPolicy, settleReferences } from './links.js';
 import { accessibilityView, navEntries, ncxPoints, packageView, type BookVisuals } from './package.js';
 import { markPageBreaks, pageBreakId, type PageListEntry } from './page-list.js';
+import { BookSolutions, solutionsFile } from './solutions.js';
 import { readerBody, restoreKept } from './xhtml.js';
 
 /** What composing a book needs besides the build context. */
@@ -54,6 +57,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
 
   // Every body is linked first, so each can be checked against the ids of the chapters it links to.
   const drafts: { filename: string; part: string; title: string; bodyClass: string; body: HastRoot; page: (bodyHtml: string) => string }[] = [];
+  const solutions = new BookSolutions();
   for (const section of book.sections) {
     const sectionView = view.sections.find((candidate) => candidate.number === section.number)!;
     const intro = render.intro(section);
@@ -66,15 +70,23 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
       page: (introHtml) => renderTemplate(env, 'epub/section.njk', { course: view, section: sectionView, introHtml, root: '' }),
     });
     for (const [index, lesson] of section.lessons.entries()) {
+      // Solutions leave for their chapter first, so the lesson's blocks are numbered as the PDF numbers them.
+      const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, policy);
+      solutions.take(body, lesson, chapterFiles.lesson(lesson));
+      numberBlocks(body);
       drafts.push({
         filename: chapterFiles.lesson(lesson),
         part: lessonAnchor(lesson),
         title: `${lesson.id} ${lesson.title}`,
         bodyClass: 'lesson-page',
-        body: rewriteLinks(numberBlocks(structuredClone(render.body(lesson))), lesson, policy),
+        body,
         page: (bodyHtml) => renderTemplate(env, 'epub/chapter.njk', { course: view, section: sectionView, lesson: sectionView.lessons[index], bodyHtml }),
       });
     }
+  }
+  const solutionsBody = solutions.chapter();
+  if (solutionsBody) {
+    drafts.push({ filename: solutionsFile, part: solutionsAnchor, title: constructLabels.solutions, bodyClass: 'solutions-page', body: numberBlocks(solutionsBody), page: (html) => html });
   }
   const anchors = new Map<string, ReadonlySet<string>>([
     [chapterFiles.cover, new Set()],
@@ -107,6 +119,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const visuals = chapters.reduce((sum, { visuals: v }) => ({ count: sum.count + v.count, withoutText: sum.withoutText + v.withoutText, media: sum.media + v.media }), { count: 0, withoutText: 0, media: 0 });
   const math = chapters.some((chapter) => chapter.properties.includes('mathml'));
   const entries = navEntries(view, book);
+  if (solutionsBody) entries.push({ kind: 'section', label: constructLabels.solutions, href: solutionsFile, children: [] });
   const ncx = ncxPoints(entries);
   const bodymatter = chapters[0];
   const pkg = packageView(course, book, {

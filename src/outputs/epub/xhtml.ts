@@ -18,6 +18,7 @@ export interface ReaderBody {
 const placeholder = (index: number): string => `coursebook-keep-${index}`;
 const placeholderPattern = /<!--coursebook-keep-(\d+)-->/g;
 const svgNamespace = 'http://www.w3.org/2000/svg';
+const mathNamespace = 'http://www.w3.org/1998/Math/MathML';
 const xlinkNamespace = 'http://www.w3.org/1999/xlink';
 
 const classesOf = (node: Element): string[] => (Array.isArray(node.properties.className) ? node.properties.className.map(String) : []);
@@ -63,6 +64,12 @@ function svgXml(svg: Element): string {
   return toHtml(svg, { space: 'svg', closeEmptyElements: true });
 }
 
+/** Serialises MathML (Temml's) as XML in the MathML namespace; its text and attributes are already escaped. */
+function mathXml(math: Element): string {
+  math.properties = { ...math.properties, xmlns: mathNamespace };
+  return toHtml(math);
+}
+
 /**
  * Adapts a chapter body for e-readers and for epub-gen-memory: drops the dark variant of diagrams
  * (readers have no colour-scheme switch), turns task-list checkboxes into ☑/☐ (the filter drops
@@ -101,17 +108,24 @@ export function readerBody(body: HastRoot): ReaderBody {
     if (emptyHeader(node)) node.tagName = 'td';
     for (const name of Object.keys(node.properties)) if (/^data[A-Z]/.test(name)) delete node.properties[name];
     if (node.tagName === 'script') properties.add('scripted');
-    if (node.tagName === 'math') properties.add('mathml');
     // Audio, video and GIFs (which may animate) are content whose hazards Coursebook cannot judge.
     if (node.tagName === 'audio' || node.tagName === 'video' || (node.tagName === 'img' && /\.gif$/i.test(String(node.properties.src ?? '')))) visuals.media++;
+    if (node.tagName === 'math') {
+      // epub-gen-memory's filter would drop MathML attributes (display, mathvariant, alttext).
+      properties.add('mathml');
+      kept.push(mathXml(node));
+      parent.children[index] = { type: 'comment', value: placeholder(kept.length - 1) };
+      return SKIP;
+    }
     if (node.tagName === 'img') {
       visuals.count++;
       if (!String(node.properties.alt ?? '').trim()) visuals.withoutText++;
     }
     if (node.tagName === 'svg') {
-      visuals.count++;
+      // A decorative icon (a callout's) is neither an image nor a missing text alternative.
+      if (node.properties.ariaHidden !== 'true') visuals.count++;
       const named = node.properties.ariaLabel || node.properties.ariaLabelledBy || node.children.some((child) => child.type === 'element' && child.tagName === 'title');
-      if (!named) visuals.withoutText++;
+      if (!named && node.properties.ariaHidden !== 'true') visuals.withoutText++;
       properties.add('svg');
       kept.push(svgXml(node));
       parent.children[index] = { type: 'comment', value: placeholder(kept.length - 1) };

@@ -11,6 +11,8 @@ import { demoteHeading, printIntro, printLessonBody } from './body.js';
 import { bookLinkPolicy, innerAnchor, lessonAnchor, sectionAnchor, type Book } from './book.js';
 import { blockNumber, numberBlocks, type BlockPlace } from './page-blocks.js';
 import { pageStyles, type RunningHead } from './page-styles.js';
+import { PrintSolutions, solutionsAnchor } from './solutions.js';
+import { constructLabels } from '../../render/construct-labels.js';
 
 /** An entry of the table of contents, and of the PDF's bookmarks. */
 export interface ContentsEntry {
@@ -59,6 +61,12 @@ function anchorBlocks(body: HastRoot, part: string, places: (BlockPlace & { anch
     anchors.push(anchor);
   });
   return anchors.length ? `<div hidden>${anchors.map((anchor) => `<a href="#${encodeURIComponent(anchor)}"></a>`).join('')}</div>` : '';
+}
+
+/** The Solutions appendix, its blocks numbered and anchored like a lesson's, as part `solutions`. */
+function appendixHtml(appendix: HastRoot, places: (BlockPlace & { anchor: string })[]): string {
+  const links = anchorBlocks(numberBlocks(appendix), solutionsAnchor, places);
+  return toHtml(appendix) + links;
 }
 
 /**
@@ -141,6 +149,7 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const sectionViews = view.sections.filter((section) => book.sections.some((printed) => printed.number === section.number));
   const heads: RunningHead[] = [{ anchor: 'contents', left: 'Contents', right: '' }];
   const places: (BlockPlace & { anchor: string })[] = [];
+  const solutions = new PrintSolutions();
   const parts = book.sections.map((section, s) => {
     const sectionView = sectionViews[s]!;
     const anchor = sectionAnchor(section);
@@ -151,8 +160,10 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
     const lessons = section.lessons.map((lesson, l) => {
       const prefix = lessonAnchor(lesson);
       heads.push({ anchor: prefix, left: `${sectionView.label} · ${section.title}`, right: `${lesson.id} ${lesson.title}` });
-      const body = printLessonBody(numberBlocks(structuredClone(render.body(lesson))), lesson, course, bookLinkPolicy(course, book, prefix), prefix);
-      const links = anchorBlocks(body, prefix, places);
+      // Solutions leave for the appendix first, so the lesson's blocks are numbered as the EPUB numbers them.
+      const body = printLessonBody(render.body(lesson), lesson, course, bookLinkPolicy(course, book, prefix), prefix);
+      solutions.take(body, lesson);
+      const links = anchorBlocks(numberBlocks(body), prefix, places);
       return { anchor: prefix, view: sectionView.lessons[l]!, bodyHtml: toHtml(body) + links };
     });
     return { anchor, section: sectionView, introHtml: introBody ? toHtml(introBody) + introLinks : '', lessons };
@@ -160,13 +171,18 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const title = book.section ? `${sectionViews[0]!.label} · ${book.section.title} · ${course.config.title}` : course.config.title;
   const subject = book.section ? book.section.summary : course.config.description || course.config.subtitle || '';
   const contents = contentsOf(view, book);
+  const appendix = solutions.appendix();
+  if (appendix) heads.push({ anchor: solutionsAnchor, left: constructLabels.solutions, right: '' });
   const styles = pageStyles(course.config.paper, heads);
   const frame = {
     course: view,
     book: { title, subject, section: book.section ? sectionViews[0] : undefined, dateLabel: dateLabel(course.config.language, buildDate), pageStyles: styles },
     contents: contentsView(contents, sectionViews),
     parts,
+    solutions: appendix ? { title: constructLabels.solutions, anchor: solutionsAnchor, html: appendixHtml(appendix, places) } : undefined,
   };
+  // The appendix is in the bookmarks after the sections; the contents page lists it from `solutions`.
+  if (appendix) contents.push({ label: '', title: constructLabels.solutions, anchor: solutionsAnchor, children: [] });
   return {
     title,
     subject,

@@ -1,0 +1,59 @@
+import type { ElementContent, Root as HastRoot } from 'hast';
+import { h } from 'hastscript';
+import type { Lesson } from '../../model/course.js';
+import { constructLabels } from '../../render/construct-labels.js';
+import { takeSolutions, type TakenSolution } from '../../render/constructs/solutions.js';
+
+/** The anchor of a PDF's Solutions appendix, also its page name. */
+export const solutionsAnchor = 'solutions';
+
+const href = (anchor: string): string => `#${encodeURIComponent(anchor)}`;
+
+/** A page number the printer fills in: the page where `anchor` was printed (see print.ts). */
+const pageOf = (anchor: string): ElementContent => h('span.solution-page', { dataPageOf: anchor });
+
+/**
+ * Collects a PDF's solutions and quiz answers into a "Solutions" appendix at its end. Each exercise
+ * and quiz says on which page its solution is, and each solution on which page its exercise is:
+ * both numbers are filled in after each printing from where the anchors landed, as the contents'
+ * numbers are (Chromium has no `target-counter()`).
+ */
+export class PrintSolutions {
+  private readonly lessons: { lesson: Lesson; solutions: (TakenSolution & { anchor: string })[] }[] = [];
+
+  /**
+   * Takes a lesson's solutions out of its print body.
+   * @param body the lesson's print body, ids already prefixed (changed in place)
+   * @param lesson the lesson
+   */
+  take(body: HastRoot, lesson: Lesson): void {
+    const anchorOf = (solution: TakenSolution): string => `solution--${solution.targetId}`;
+    const solutions = takeSolutions(body, (solution) =>
+      h('p.solution-ref', [h('a', { href: href(anchorOf(solution)) }, [`${constructLabels.onPage(solution.kind === 'exercise' ? 'solution' : 'answer')} `, pageOf(anchorOf(solution))])]),
+    ).map((solution) => ({ ...solution, anchor: anchorOf(solution) }));
+    if (solutions.length > 0) this.lessons.push({ lesson, solutions });
+  }
+
+  /** Whether any lesson had a solution or quiz answer. */
+  get any(): boolean {
+    return this.lessons.length > 0;
+  }
+
+  /** The appendix, or undefined when the book has no solutions. */
+  appendix(): HastRoot | undefined {
+    if (!this.any) return undefined;
+    const entries = this.lessons.flatMap(({ lesson, solutions }): ElementContent[] => [
+      h('h2.solutions-lesson', `${lesson.id} ${lesson.title}`),
+      ...solutions.map((solution) =>
+        h('section.solution-entry', { id: solution.anchor }, [
+          h('p.solution-heading', [
+            h('a', { href: href(solution.targetId) }, solution.kind === 'exercise' ? constructLabels.solutionTo(solution.label) : constructLabels.answerTo(solution.label)),
+            h('span.solution-back', [` · ${constructLabels.onPage(solution.kind === 'exercise' ? 'exercise' : 'quiz')} `, pageOf(solution.targetId)]),
+          ]),
+          ...solution.content,
+        ]),
+      ),
+    ]);
+    return { type: 'root', children: [h('section.solutions', { id: solutionsAnchor, role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1.solutions-title#solutions-title', constructLabels.solutions), ...entries])] };
+  }
+}
