@@ -23,6 +23,7 @@ export const ruleCatalogue = {
   'diagram-syntax': { severity: 'error', summary: 'A mermaid diagram does not parse.' },
   'diagram-caption': { severity: 'warning', summary: 'A mermaid diagram has no `%% caption:` line.' },
   'file-name-case': { severity: 'error', summary: 'Two files or folders in one folder have names that differ only in letter case.' },
+  'heading-id': { severity: 'error', summary: 'Two headings of a lesson are given the same id with `{#id}`.' },
 } as const;
 
 /** A permanent rule id. */

@@ -21,6 +21,8 @@ export interface LessonHeading {
   depth: number;
   text: string;
   id: string;
+  /** Whether the author wrote the id (`## Title {#id}`) rather than it being made from the text. */
+  explicit?: boolean;
   position: Point;
 }
 

@@ -3,6 +3,7 @@ import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
 import { emptyLessonRule } from './empty-lesson.js';
 import { fileNameCaseRule } from './file-name-case.js';
+import { headingIdRule } from './heading-id.js';
 import { headingStructureRule } from './heading-structure.js';
 import { imageAltRule } from './image-alt.js';
 import { lessonCountRule } from './lesson-count.js';
@@ -25,6 +26,7 @@ export const rules: Rule[] = [
   referencesRule,
   emptyLessonRule,
   headingStructureRule,
+  headingIdRule,
   imageAltRule,
   fileNameCaseRule,
 ];

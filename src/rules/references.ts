@@ -1,12 +1,13 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Lesson } from '../model/course.js';
+import { anchorList, closestAnchors } from './anchor-suggestions.js';
 import type { Rule } from './rule.js';
 
-/** Suggests the closest anchor of a lesson, for a did-you-mean. */
+/** Suggests the closest anchors of a lesson (at most three), for a did-you-mean. */
 function anchorHint(lesson: Lesson, fragment: string): string {
   const ids = lesson.headings.map((heading) => heading.id);
-  const near = ids.find((id) => id.startsWith(fragment) || fragment.startsWith(id));
-  return near ? ` Did you mean #${near}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
+  const near = closestAnchors(fragment, ids);
+  return near.length > 0 ? ` Did you mean ${anchorList(near)}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
 }
 
 /**
