@@ -24,6 +24,7 @@ export const ruleCatalogue = {
   'diagram-caption': { severity: 'warning', summary: 'A mermaid diagram has no `%% caption:` line.' },
   'file-name-case': { severity: 'error', summary: 'Two files or folders in one folder have names that differ only in letter case.' },
   'heading-id': { severity: 'error', summary: 'Two headings of a lesson are given the same id with `{#id}`.' },
+  'code-fence': { severity: 'error', summary: 'A code fence never closes, or a line looks like an opening fence but is not one.' },
 } as const;
 
 /** A permanent rule id. */

@@ -2,6 +2,7 @@ import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { isRuleId } from '../diagnostics/catalogue.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { findFenceProblems, type FenceProblem } from '../markdown/fences.js';
 import { assignHeadingIds } from '../markdown/headings.js';
 import { parseMarkdown } from '../markdown/parse.js';
 import { countWords, readingMinutes } from '../markdown/words.js';
@@ -55,6 +56,8 @@ export interface LessonSummary {
   diagrams: { position: Point; source: string }[];
   /** Languages of code blocks, for the highlighter. */
   codeLanguages: string[];
+  /** Code fences that swallow prose (the `code-fence` rule reports them). */
+  fenceProblems: FenceProblem[];
 }
 
 /**
@@ -107,6 +110,7 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
     endLine: tree.position?.end.line ?? 1,
     diagrams,
     codeLanguages: [...codeLanguages].sort(),
+    fenceProblems: findFenceProblems(tree, text),
   };
   return { summary, tree };
 }

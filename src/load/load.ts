@@ -285,6 +285,7 @@ function lessonFrom(section: Section, source: LessonSource, summary: LessonSumma
     endLine: summary.endLine,
     diagrams: summary.diagrams,
     codeLanguages: summary.codeLanguages,
+    fenceProblems: summary.fenceProblems,
     file: new VFile({ path: source.path, value: source.text }),
   } as Omit<Lesson, 'tree'> as Lesson;
   Object.defineProperty(lesson, 'tree', { enumerable: true, get: () => (tree ??= parseLessonTree(source.text, source.path)) });

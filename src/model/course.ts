@@ -1,5 +1,6 @@
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
+import type { FenceProblem } from '../markdown/fences.js';
 import type { CourseSettings } from './schemas.js';
 
 /** A 1-based line and column in a source file. */
@@ -82,6 +83,8 @@ export interface Lesson {
   diagrams: { position: Point; source: string }[];
   /** Languages of the lesson's code blocks. */
   codeLanguages: string[];
+  /** Code fences CommonMark reads otherwise than meant, swallowing prose as code. */
+  fenceProblems: FenceProblem[];
   /** The source file (its value is the decoded text). */
   file: VFile;
   /**

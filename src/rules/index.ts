@@ -1,6 +1,7 @@
 import { ruleCatalogue } from '../diagnostics/catalogue.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
+import { codeFenceRule } from './code-fence.js';
 import { emptyLessonRule } from './empty-lesson.js';
 import { fileNameCaseRule } from './file-name-case.js';
 import { headingIdRule } from './heading-id.js';
@@ -21,6 +22,7 @@ export const rules: Rule[] = [
   lessonNumberRule,
   lessonCountRule,
   unknownGroupRule,
+  codeFenceRule,
   readingTimeRule,
   readingTimeTotalRule,
   referencesRule,

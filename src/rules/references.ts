@@ -1,6 +1,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Lesson } from '../model/course.js';
 import { anchorList, closestAnchors } from './anchor-suggestions.js';
+import { anchorSwallowed } from './code-fence.js';
 import type { Rule } from './rule.js';
 
 /** Suggests the closest anchors of a lesson (at most three), for a did-you-mean. */
@@ -35,6 +36,8 @@ export const referencesRule: Rule = {
           const fragment = target.fragment ?? '';
           const linked = target.kind === 'lesson' ? lessons.get(target.path) : lesson;
           if (!linked || fragment === '' || linked.headings.some((heading) => heading.id === fragment)) continue;
+          // A heading swallowed by an unclosed fence is reported once, by code-fence.
+          if (anchorSwallowed(linked, fragment)) continue;
           found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${linked === lesson ? 'this lesson' : `lesson ${linked.id}`} has no heading with anchor #${fragment}.${anchorHint(linked, fragment)}`));
         }
       }
