@@ -25,6 +25,8 @@ export const ruleCatalogue = {
   'file-name-case': { severity: 'error', summary: 'Two files or folders in one folder have names that differ only in letter case.' },
   'heading-id': { severity: 'error', summary: 'Two headings of a lesson are given the same id with `{#id}`.' },
   'code-fence': { severity: 'error', summary: 'A code fence never closes, or a line looks like an opening fence but is not one.' },
+  'link-scheme': { severity: 'error', summary: 'A link uses a scheme no reader can follow (not http, https, mailto or tel, and not mapped in course.yml).' },
+  'empty-link': { severity: 'error', summary: 'A link has no text, so readers see nothing to click.' },
 } as const;
 
 /** A permanent rule id. */

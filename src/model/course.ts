@@ -30,6 +30,8 @@ export interface LessonHeading {
 /** What a link or image in a lesson points at, resolved once by the loader. */
 export type ReferenceTarget =
   | { kind: 'external'; url: string }
+  /** A URL whose scheme no reader resolves (not http, https, mailto or tel, and not mapped in course.yml). */
+  | { kind: 'scheme'; scheme: string }
   | { kind: 'anchor'; fragment: string }
   | { kind: 'lesson'; path: string; fragment?: string }
   | { kind: 'section'; path: string; fragment?: string }
@@ -45,6 +47,8 @@ export interface LessonReference {
   target: ReferenceTarget;
   /** Alt text, for images. */
   alt?: string;
+  /** For links: whether the link shows anything to click (text, inline code, an image with alt text). */
+  hasText?: boolean;
 }
 
 /** One lesson: its frontmatter, its source file and its Markdown tree, parsed exactly once. */

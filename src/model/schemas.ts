@@ -25,6 +25,7 @@ export const courseConfigSchema = z.object({
   cover: z.string().optional(),
   allowScripts: z.boolean().default(false),
   cache: z.string().optional(),
+  linkSchemes: z.record(z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as mdn'), z.url({ protocol: /^https?$/ })).default({}),
   rules: z.record(z.string(), severitySetting).default({}),
 });
 

@@ -6,6 +6,7 @@ import { CoursebookError } from '../load/errors.js';
 import type { Course, Lesson } from '../model/course.js';
 import { prepareHighlighter } from './highlight.js';
 import { lessonBodyHast, type DiagramBlock } from './lesson-body.js';
+import { unlinkBareAnchors } from './links.js';
 
 /** Renders each lesson body once per build and hands every writer the same tree. */
 export interface CourseRenderer {
@@ -46,7 +47,7 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
       let body = bodies.get(lesson);
       if (!body) {
         try {
-          body = lessonBodyHast(lesson.tree, options);
+          body = unlinkBareAnchors(lessonBodyHast(lesson.tree, options));
         } catch (cause) {
           // Markdown nesting is bounded when parsing; raw HTML nested thousands deep can still exhaust the stack here.
           if (!(cause instanceof RangeError)) throw cause;
@@ -58,7 +59,7 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
     },
     intro(tree) {
       if (!tree || tree.children.every((node) => node.type === 'yaml')) return undefined;
-      return lessonBodyHast(tree, options);
+      return unlinkBareAnchors(lessonBodyHast(tree, options));
     },
   };
 }

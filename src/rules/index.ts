@@ -3,12 +3,14 @@ import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
 import { codeFenceRule } from './code-fence.js';
 import { emptyLessonRule } from './empty-lesson.js';
+import { emptyLinkRule } from './empty-link.js';
 import { fileNameCaseRule } from './file-name-case.js';
 import { headingIdRule } from './heading-id.js';
 import { headingStructureRule } from './heading-structure.js';
 import { imageAltRule } from './image-alt.js';
 import { lessonCountRule } from './lesson-count.js';
 import { lessonNumberRule } from './lesson-number.js';
+import { linkSchemeRule } from './link-scheme.js';
 import { readingTimeTotalRule } from './reading-time-total.js';
 import { readingTimeRule } from './reading-time.js';
 import { referencesRule } from './references.js';
@@ -26,6 +28,8 @@ export const rules: Rule[] = [
   readingTimeRule,
   readingTimeTotalRule,
   referencesRule,
+  linkSchemeRule,
+  emptyLinkRule,
   emptyLessonRule,
   headingStructureRule,
   headingIdRule,

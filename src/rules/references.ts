@@ -27,10 +27,12 @@ export const referencesRule: Rule = {
           found.push(diagnostic('asset-outside-content', lesson.path, at, `\`${url}\` resolves outside the content root; it is never read or published. Move the file inside the content folder.`));
         } else if (target.kind === 'missing') {
           const isPage = reference.type === 'link' && /\.md$/i.test(target.path);
+          // A path starting with / is read from the content root, as a site's root-relative link would be.
+          const base = url.trim().startsWith('/') ? 'it starts with /, so it is relative to the content root' : 'it is relative to this file';
           found.push(
             isPage
-              ? diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: no lesson ${target.path} exists. Fix the path (it is relative to this file).`)
-              : diagnostic('missing-asset', lesson.path, at, `\`${url}\` does not exist (looked for ${target.path}). Fix the path (it is relative to this file) or add the file.`),
+              ? diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: no lesson ${target.path} exists. Fix the path (${base}).`)
+              : diagnostic('missing-asset', lesson.path, at, `\`${url}\` does not exist (looked for ${target.path}). Fix the path (${base}) or add the file.`),
           );
         } else if (target.kind === 'anchor' || (target.kind === 'lesson' && target.fragment !== undefined)) {
           const fragment = target.fragment ?? '';
