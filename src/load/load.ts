@@ -242,7 +242,7 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
       if (fm.readingTime !== undefined) section.declaredReadingTime = fm.readingTime;
     }
   } else {
-    diagnostics.push(diagnostic('frontmatter-schema', name, undefined, `Section folder has no ${sectionFileName}. Create ${sectionPath} with \`section\`, \`title\` and \`summary\`.`));
+    diagnostics.push(diagnostic('frontmatter-schema', name, undefined, `Section folder has no ${sectionFileName}. Create ${sectionPath} with \`section\` and \`title\` (and an optional \`summary\`).`));
   }
 
   lessonNames.sort(byPosition);

@@ -51,7 +51,8 @@ export function planBooks(course: Course): BookPlan[] {
       identifier: sectionIdentifier(course, section),
       title: `${sectionLabel(section)} · ${section.title}`,
       subtitle: config.title,
-      description: section.summary,
+      // dc:description may not be empty; a section without a summary is described by its title.
+      description: section.summary || `${sectionLabel(section)}: ${section.title}.`,
     }),
   );
   const courseBook: BookPlan = {
