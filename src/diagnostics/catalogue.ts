@@ -27,6 +27,7 @@ export const ruleCatalogue = {
   'code-fence': { severity: 'error', summary: 'A code fence never closes, or a line looks like an opening fence but is not one.' },
   'link-scheme': { severity: 'error', summary: 'A link uses a scheme no reader can follow (not http, https, mailto or tel, and not mapped in course.yml).' },
   'empty-link': { severity: 'error', summary: 'A link has no text, so readers see nothing to click.' },
+  'asset-invalid': { severity: 'error', summary: 'An SVG is not well-formed XML, or an image file is not the format its extension says.' },
 } as const;
 
 /** A permanent rule id. */

@@ -10,6 +10,7 @@ import { LessonCache } from '../cache/lessons.js';
 import { configFileName, loadConfig } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
+import { checkAssets } from './assets.js';
 import { CoursebookError } from './errors.js';
 import { parseLessonTree, parseSection, type LessonSummary } from './lesson.js';
 import { parseAll } from './parse-pool.js';
@@ -147,6 +148,7 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
     }),
   );
   await listAssetFolders(root, pending.map(({ lesson }) => lesson), diagnostics, listed);
+  diagnostics.push(...(await checkAssets(pending.map(({ lesson }) => lesson))));
   await lessonCache.save(files.lessons);
   return { course: { root, config, sections, listedPaths: listed }, diagnostics };
 }
