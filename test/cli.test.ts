@@ -29,7 +29,7 @@ describe('coursebook check', () => {
     const result = await cli(['check', fixture('rules', 'broken-link', 'content'), '--reporter', 'json']);
     expect(result.code).toBe(1);
     const parsed = JSON.parse(result.stdout) as Record<string, unknown>[];
-    expect(parsed).toHaveLength(3);
+    expect(parsed).toHaveLength(5);
     expect(Object.keys(parsed[0]!)).toEqual(['file', 'line', 'column', 'severity', 'rule', 'message']);
     expect(parsed[0]).toMatchObject({ file: '01-basics/01-a.md', line: 12, column: 5, severity: 'error', rule: 'broken-link' });
   });

@@ -31,6 +31,11 @@ export const ruleCatalogue = {
   'quiz-structure': { severity: 'error', summary: 'A quiz has no question, no right option, or an option that is not a task-list item.' },
   'prerequisite-order': { severity: 'error', summary: 'A required lesson does not exist, comes later in the course, or requires form a cycle.' },
   'objective-coverage': { severity: 'off', summary: 'A lesson objective that no exercise or quiz names with `assesses`.' },
+  'heading-id': { severity: 'error', summary: 'Two headings of a lesson are given the same id with `{#id}`.' },
+  'code-fence': { severity: 'error', summary: 'A code fence never closes, or a line looks like an opening fence but is not one.' },
+  'link-scheme': { severity: 'error', summary: 'A link uses a scheme no reader can follow (not http, https, mailto or tel, and not mapped in course.yml).' },
+  'empty-link': { severity: 'error', summary: 'A link has no text, so readers see nothing to click.' },
+  'asset-invalid': { severity: 'error', summary: 'An SVG is not well-formed XML, or an image file is not the format its extension says.' },
 } as const;
 
 /** A permanent rule id. */

@@ -2,6 +2,7 @@ import type { Root } from 'mdast';
 import { VFile } from 'vfile';
 import { isRuleId } from '../diagnostics/catalogue.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { findFenceProblems, type FenceProblem } from '../markdown/fences.js';
 import { assignHeadingIds } from '../markdown/headings.js';
 import { parseMarkdown } from '../markdown/parse.js';
 import { collectPractice, type LessonPractice } from '../markdown/practice.js';
@@ -58,6 +59,8 @@ export interface LessonSummary {
   codeLanguages: string[];
   /** Exercises and quizzes, with their practice minutes. */
   practice: LessonPractice;
+  /** Code fences that swallow prose (the `code-fence` rule reports them). */
+  fenceProblems: FenceProblem[];
 }
 
 /**
@@ -111,6 +114,7 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
     diagrams,
     codeLanguages: [...codeLanguages].sort(),
     practice: collectPractice(tree, wordsPerMinute),
+    fenceProblems: findFenceProblems(tree, text),
   };
   return { summary, tree };
 }

@@ -10,10 +10,11 @@ import { LessonCache } from '../cache/lessons.js';
 import { configFileName, loadConfig } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Body, Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
+import { checkAssets } from './assets.js';
 import { CoursebookError } from './errors.js';
 import { parseLessonTree, parseSection, type LessonSummary } from './lesson.js';
 import { parseAll } from './parse-pool.js';
-import { collectReferences, isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
+import { applyLinkSchemes, collectReferences, isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
 import { maxSourceBytes, readSource } from './source.js';
 
 /** The course as loaded, with every problem found while reading each file on its own. */
@@ -113,7 +114,7 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
   }
   sectionDirs.sort((a, b) => byPosition(a.name, b.name));
 
-  const files: CourseFiles = { root, realRoot, lessons: new Set(), sections: new Map(), inspected: new Map() };
+  const files: CourseFiles = { root, realRoot, lessons: new Set(), sections: new Map(), inspected: new Map(), linkSchemes: config.linkSchemes };
   const discovered: { section: Section; sources: LessonSource[] }[] = [];
   for (const dir of sectionDirs) discovered.push(await loadSection(dir.name, dir.absolute, realRoot, diagnostics, listed));
 
@@ -130,11 +131,12 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
       const result = fresh.get(source.path);
       if (result) lessonCache.set(source.path, source.hash, result.summary);
       const summary = result?.summary ?? lessonCache.get(source.path, source.hash)!;
-      const lesson = lessonFrom(section, source, summary, result?.tree);
+      const lesson = lessonFrom(section, source, summary, result?.tree, config);
       diagnostics.push(...summary.diagnostics);
       section.lessons.push(lesson);
       pending.push({ body: lesson, raw: summary.rawReferences });
     }
+    if (section.intro) applyLinkSchemes(section.intro.tree, config.linkSchemes);
     section.groups = groupLessons(section.groupTitles, section.lessons);
     sections.push(section);
     files.sections.set(section.dir, section.path);
@@ -147,6 +149,7 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
     }),
   );
   await listAssetFolders(root, pending.map(({ body }) => body), diagnostics, listed);
+  diagnostics.push(...(await checkAssets(pending.map(({ body }) => body))));
   await lessonCache.save(files.lessons);
   return { course: { root, config, sections, listedPaths: listed }, diagnostics };
 }
@@ -242,7 +245,7 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
       if (fm.readingTime !== undefined) section.declaredReadingTime = fm.readingTime;
     }
   } else {
-    diagnostics.push(diagnostic('frontmatter-schema', name, undefined, `Section folder has no ${sectionFileName}. Create ${sectionPath} with \`section\`, \`title\` and \`summary\`.`));
+    diagnostics.push(diagnostic('frontmatter-schema', name, undefined, `Section folder has no ${sectionFileName}. Create ${sectionPath} with \`section\` and \`title\` (and an optional \`summary\`).`));
   }
 
   lessonNames.sort(byPosition);
@@ -260,9 +263,10 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
 /**
  * Builds a lesson from its summary. The tree is kept when it was just parsed, else parsed when a
  * writer first asks for it: a lesson whose outputs all come from the cache is never parsed.
+ * Either way its links with a scheme course.yml maps are rewritten to the mapped URL.
  */
-function lessonFrom(section: Section, source: LessonSource, summary: LessonSummary, parsedTree: Root | undefined): Lesson {
-  let tree = parsedTree;
+function lessonFrom(section: Section, source: LessonSource, summary: LessonSummary, parsedTree: Root | undefined, config: CourseConfig): Lesson {
+  let tree = parsedTree && applyLinkSchemes(parsedTree, config.linkSchemes);
   const prefix = splitPrefix(source.fileName.replace(/\.md$/i, ''));
   // Without a valid `lesson` field (already reported), the number falls back to the file position.
   const fallbackNumber = prefix.position ?? section.lessons.length + 1;
@@ -289,9 +293,10 @@ function lessonFrom(section: Section, source: LessonSource, summary: LessonSumma
     objectives: summary.frontmatter.objectives ?? [],
     requires: summary.frontmatter.requires ?? [],
     practice: summary.practice,
+    fenceProblems: summary.fenceProblems,
     file: new VFile({ path: source.path, value: source.text }),
   } as Omit<Lesson, 'tree'> as Lesson;
-  Object.defineProperty(lesson, 'tree', { enumerable: true, get: () => (tree ??= parseLessonTree(source.text, source.path)) });
+  Object.defineProperty(lesson, 'tree', { enumerable: true, get: () => (tree ??= applyLinkSchemes(parseLessonTree(source.text, source.path), config.linkSchemes)) });
   if (prefix.position !== undefined) lesson.filePosition = prefix.position;
   if (summary.frontmatter.group !== undefined) lesson.group = summary.frontmatter.group;
   return lesson;

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Root } from 'mdast';
+import type { Link, LinkReference, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { LessonReference, ReferenceTarget } from '../model/course.js';
 
@@ -9,7 +9,18 @@ export interface RawReference {
   type: 'link' | 'image';
   url: string;
   alt?: string;
+  /** For links: whether the link shows anything a reader can click (text, inline code or an image with alt text). */
+  hasText?: boolean;
   position: { line: number; column: number };
+}
+
+/** Whether a link's content shows something to click: text, inline code, or an image with alt text. */
+function showsText(node: Link | LinkReference): boolean {
+  let shows = false;
+  visit(node, (child) => {
+    if (((child.type === 'text' || child.type === 'inlineCode') && child.value.trim() !== '') || (child.type === 'image' && (child.alt ?? '').trim() !== '')) shows = true;
+  });
+  return shows;
 }
 
 /**
@@ -24,6 +35,7 @@ export function collectReferences(tree: Root): RawReference[] {
     const type = node.type === 'image' ? 'image' : 'link';
     const reference: RawReference = { type, url: node.url, position };
     if (node.type === 'image') reference.alt = node.alt ?? '';
+    if (node.type === 'link') reference.hasText = showsText(node);
     found.push(reference);
   });
   return found;
@@ -41,9 +53,43 @@ export interface CourseFiles {
   sections: Map<string, string>;
   /** Referenced files already inspected in this load, by absolute path. */
   inspected: Map<string, Promise<string | 'outside' | undefined>>;
+  /** course.yml's `linkSchemes`: scheme → URL prefix. */
+  linkSchemes: Readonly<Record<string, string>>;
 }
 
-const schemePattern = /^[a-z][a-z0-9+.-]*:/i;
+const schemePattern = /^([a-z][a-z0-9+.-]*):/i;
+
+/** The schemes every reader resolves. */
+export const readableSchemes: ReadonlySet<string> = new Set(['http', 'https', 'mailto', 'tel']);
+
+/**
+ * A URL with a scheme course.yml maps to a prefix, as the prefix and the rest
+ * (`mdn:js/Object/assign` → `https://developer.mozilla.org/docs/Web/js/Object/assign`).
+ * @param url the URL as written
+ * @param linkSchemes course.yml's `linkSchemes`
+ * @returns the mapped URL, or undefined when its scheme is not mapped
+ */
+export function mappedUrl(url: string, linkSchemes: Readonly<Record<string, string>>): string | undefined {
+  const scheme = schemePattern.exec(url.trim())?.[1]?.toLowerCase();
+  if (scheme === undefined || !Object.hasOwn(linkSchemes, scheme)) return undefined;
+  return `${linkSchemes[scheme]}${url.trim().slice(scheme.length + 1)}`;
+}
+
+/**
+ * Rewrites the links, images and definitions of a tree whose scheme course.yml maps, in place, so
+ * that every writer sees the URL readers follow.
+ * @param tree a lesson's or section introduction's mdast
+ * @param linkSchemes course.yml's `linkSchemes`
+ */
+export function applyLinkSchemes(tree: Root, linkSchemes: Readonly<Record<string, string>>): Root {
+  if (Object.keys(linkSchemes).length === 0) return tree;
+  visit(tree, (node) => {
+    if (node.type !== 'link' && node.type !== 'image' && node.type !== 'definition') return;
+    const mapped = mappedUrl(node.url, linkSchemes);
+    if (mapped !== undefined) node.url = mapped;
+  });
+  return tree;
+}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
@@ -66,7 +112,13 @@ export function isInside(parent: string, child: string): boolean {
  */
 export async function resolveReference(url: string, fromFile: string, files: CourseFiles): Promise<ReferenceTarget> {
   const trimmed = url.trim();
-  if (schemePattern.test(trimmed) || trimmed.startsWith('//')) return { kind: 'external', url: trimmed };
+  const scheme = schemePattern.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme !== undefined) {
+    const mapped = mappedUrl(trimmed, files.linkSchemes);
+    if (mapped !== undefined) return { kind: 'external', url: mapped };
+    return readableSchemes.has(scheme) ? { kind: 'external', url: trimmed } : { kind: 'scheme', scheme };
+  }
+  if (trimmed.startsWith('//')) return { kind: 'external', url: trimmed };
   if (trimmed.startsWith('#')) return { kind: 'anchor', fragment: safeDecode(trimmed.slice(1)) };
   const hashAt = trimmed.indexOf('#');
   const rawPath = (hashAt === -1 ? trimmed : trimmed.slice(0, hashAt)).split('?')[0] ?? '';

@@ -1,6 +1,7 @@
 import type { Root } from 'mdast';
 import type { LessonPractice } from '../markdown/practice.js';
 import type { VFile } from 'vfile';
+import type { FenceProblem } from '../markdown/fences.js';
 import type { CourseSettings } from './schemas.js';
 
 /** A 1-based line and column in a source file. */
@@ -22,12 +23,16 @@ export interface LessonHeading {
   depth: number;
   text: string;
   id: string;
+  /** Whether the author wrote the id (`## Title {#id}`) rather than it being made from the text. */
+  explicit?: boolean;
   position: Point;
 }
 
 /** What a link or image in a lesson points at, resolved once by the loader. */
 export type ReferenceTarget =
   | { kind: 'external'; url: string }
+  /** A URL whose scheme no reader resolves (not http, https, mailto or tel, and not mapped in course.yml). */
+  | { kind: 'scheme'; scheme: string }
   | { kind: 'anchor'; fragment: string }
   | { kind: 'lesson'; path: string; fragment?: string }
   | { kind: 'section'; path: string; fragment?: string }
@@ -43,6 +48,8 @@ export interface LessonReference {
   target: ReferenceTarget;
   /** Alt text, for images. */
   alt?: string;
+  /** For links: whether the link shows anything to click (text, inline code, an image with alt text). */
+  hasText?: boolean;
 }
 
 /**
@@ -101,6 +108,8 @@ export interface Lesson extends Body {
   requires: string[];
   /** Exercises and quizzes, and their practice minutes (not part of `minutes`). */
   practice: LessonPractice;
+  /** Code fences CommonMark reads otherwise than meant, swallowing prose as code. */
+  fenceProblems: FenceProblem[];
   /** The source file (its value is the decoded text). */
   file: VFile;
 }

@@ -25,14 +25,18 @@ export const courseConfigSchema = z.object({
   cover: z.string().optional(),
   allowScripts: z.boolean().default(false),
   cache: z.string().optional(),
+  linkSchemes: z.record(z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as mdn'), z.url({ protocol: /^https?$/ })).default({}),
   rules: z.record(z.string(), severitySetting).default({}),
 });
 
-/** section.md frontmatter. `lessons` and `readingTime` are declared totals that `check` verifies. */
+/**
+ * section.md frontmatter. `lessons` and `readingTime` are declared totals that `check` verifies.
+ * Note: `summary` is optional; without one, nothing is shown in its place.
+ */
 export const sectionFrontmatterSchema = z.object({
   section: z.number().int().min(0),
   title: z.string().trim().min(1),
-  summary: z.string().trim().min(1),
+  summary: z.string().trim().min(1).optional(),
   groups: z.array(z.string().trim().min(1)).default([]),
   lessons: z.number().int().min(0).optional(),
   readingTime: z.string().trim().min(1).optional(),

@@ -1,6 +1,7 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { normalizeUri } from 'micromark-util-sanitize-uri';
 import { visit } from 'unist-util-visit';
+import { readableSchemes } from '../load/references.js';
 import type { Body, ReferenceTarget } from '../model/course.js';
 
 /** How a medium addresses the things a lesson links to. `null` turns a link into plain text. */
@@ -14,6 +15,32 @@ export interface LinkPolicy {
 }
 
 const unsafeScheme = /^\s*(javascript|vbscript|data):/i;
+const anyScheme = /^\s*([a-z][a-z0-9+.-]*):/i;
+
+/** Whether a URL found in no reference (raw HTML) can be kept: relative, or with a scheme readers follow. */
+function followable(url: string): boolean {
+  const scheme = anyScheme.exec(url)?.[1]?.toLowerCase();
+  return scheme === undefined || readableSchemes.has(scheme);
+}
+
+/** Link text without its link, keeping an id that links may point at. */
+function unlinked(node: Element): Element {
+  const properties: Element['properties'] = { className: ['unlinked'] };
+  if (node.properties.id !== undefined) properties.id = node.properties.id;
+  return { type: 'element', tagName: 'span', properties, children: node.children as ElementContent[] };
+}
+
+/**
+ * Turns every `<a>` without an `href` into its text, in place: a link the sanitiser took the
+ * address from (an unknown scheme in raw HTML or Markdown) must not look like a link that goes nowhere.
+ * @param body a rendered body
+ */
+export function unlinkBareAnchors<T extends HastRoot>(body: T): T {
+  visit(body, 'element', (node: Element, index, parent) => {
+    if (node.tagName === 'a' && typeof node.properties.href !== 'string' && parent && index !== undefined) parent.children[index] = unlinked(node);
+  });
+  return body;
+}
 
 /**
  * Targets of a lesson's references by URL, both as written and as mdast-util-to-hast encodes it
@@ -24,12 +51,14 @@ function targetsByUrl(source: Body): Map<string, ReferenceTarget> {
   for (const reference of source.references) {
     targets.set(reference.url, reference.target);
     targets.set(normalizeUri(reference.url), reference.target);
+    // A scheme course.yml maps reaches the tree already rewritten (see applyLinkSchemes).
+    if (reference.target.kind === 'external') targets.set(normalizeUri(reference.target.url), reference.target);
   }
   return targets;
 }
 
 function hrefFor(target: ReferenceTarget | undefined, url: string, policy: LinkPolicy): string | null {
-  if (!target) return unsafeScheme.test(url) ? null : url;
+  if (!target) return followable(url) ? url : null;
   switch (target.kind) {
     case 'external':
       return unsafeScheme.test(target.url) ? null : policy.external(target.url);
@@ -49,7 +78,8 @@ function hrefFor(target: ReferenceTarget | undefined, url: string, policy: LinkP
 /**
  * Rewrites a rendered body's links and image sources for one medium, in place: lesson source paths
  * become page (or chapter) addresses, assets their published paths. Links a medium cannot serve
- * become plain text; `javascript:`, `vbscript:` and `data:` links never survive.
+ * become plain text, and so do links with a scheme no reader follows (only http, https, mailto and
+ * tel survive); `javascript:`, `vbscript:` and `data:` links never survive.
  * @param body a clone of the neutral body of a lesson or section introduction
  * @param source the lesson or introduction, whose resolved references say what each URL is
  * @param policy the medium's addressing
@@ -62,8 +92,7 @@ export function rewriteLinks(body: HastRoot, source: Body, policy: LinkPolicy): 
       if (href.startsWith('#user-content-')) return;
       const rewritten = hrefFor(targets.get(href), href, policy);
       if (rewritten === null && parent && index !== undefined) {
-        const span: Element = { type: 'element', tagName: 'span', properties: { className: ['unlinked'] }, children: node.children as ElementContent[] };
-        parent.children[index] = span;
+        parent.children[index] = unlinked(node);
         return;
       }
       node.properties.href = rewritten ?? href;

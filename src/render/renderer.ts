@@ -5,6 +5,7 @@ import { CoursebookError } from '../load/errors.js';
 import type { Course, Lesson, Section } from '../model/course.js';
 import { prepareHighlighter } from './highlight.js';
 import { lessonBodyHast, type DiagramBlock } from './lesson-body.js';
+import { unlinkBareAnchors } from './links.js';
 
 /** Renders each lesson body once per build and hands every writer the same tree. */
 export interface CourseRenderer {
@@ -46,7 +47,7 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
       let body = bodies.get(lesson);
       if (!body) {
         try {
-          body = lessonBodyHast(lesson.tree, { ...options, lessonId: lesson.id, practice: lesson.practice });
+          body = unlinkBareAnchors(lessonBodyHast(lesson.tree, { ...options, lessonId: lesson.id, practice: lesson.practice }));
         } catch (cause) {
           // Markdown nesting is bounded when parsing; raw HTML nested thousands deep can still exhaust the stack here.
           if (!(cause instanceof RangeError)) throw cause;
@@ -59,7 +60,7 @@ export async function createRenderer(course: Course, renderDiagram?: (block: Dia
     intro(section) {
       if (!section.intro) return undefined;
       let body = intros.get(section);
-      if (!body) intros.set(section, (body = lessonBodyHast(section.intro.tree, options)));
+      if (!body) intros.set(section, (body = unlinkBareAnchors(lessonBodyHast(section.intro.tree, options))));
       return body;
     },
   };

@@ -1,8 +1,11 @@
 import { ruleCatalogue } from '../diagnostics/catalogue.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
+import { codeFenceRule } from './code-fence.js';
 import { emptyLessonRule } from './empty-lesson.js';
+import { emptyLinkRule } from './empty-link.js';
 import { fileNameCaseRule } from './file-name-case.js';
+import { headingIdRule } from './heading-id.js';
 import { headingStructureRule } from './heading-structure.js';
 import { exerciseStructureRule } from './exercise-structure.js';
 import { objectiveCoverageRule } from './objective-coverage.js';
@@ -10,6 +13,7 @@ import { prerequisiteOrderRule } from './prerequisite-order.js';
 import { imageAltRule } from './image-alt.js';
 import { lessonCountRule } from './lesson-count.js';
 import { lessonNumberRule } from './lesson-number.js';
+import { linkSchemeRule } from './link-scheme.js';
 import { readingTimeTotalRule } from './reading-time-total.js';
 import { readingTimeRule } from './reading-time.js';
 import { referencesRule } from './references.js';
@@ -23,11 +27,15 @@ export const rules: Rule[] = [
   lessonNumberRule,
   lessonCountRule,
   unknownGroupRule,
+  codeFenceRule,
   readingTimeRule,
   readingTimeTotalRule,
   referencesRule,
+  linkSchemeRule,
+  emptyLinkRule,
   emptyLessonRule,
   headingStructureRule,
+  headingIdRule,
   imageAltRule,
   fileNameCaseRule,
   exerciseStructureRule,

@@ -1,4 +1,5 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasFenceProblem } from './code-fence.js';
 import type { Rule } from './rule.js';
 
 /**
@@ -13,6 +14,8 @@ export const readingTimeRule: Rule = {
     for (const section of course.sections) {
       for (const lesson of section.lessons) {
         if (!Object.hasOwn(lesson.fieldPositions, 'minutes') || lesson.words === 0) continue;
+        // Prose swallowed by a code fence is not counted; code-fence says so, and the count is no advice.
+        if (hasFenceProblem(lesson)) continue;
         const allowed = Math.max(1, lesson.minutes * readingTimeTolerance);
         if (Math.abs(lesson.computedMinutes - lesson.minutes) <= allowed) continue;
         found.push(

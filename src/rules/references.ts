@@ -1,5 +1,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Body, Lesson } from '../model/course.js';
+import { anchorList, closestAnchors } from './anchor-suggestions.js';
+import { anchorSwallowed } from './code-fence.js';
 import type { Rule } from './rule.js';
 
 /** Every anchor a lesson or introduction has: its headings', then its exercises' and quizzes'. */
@@ -8,11 +10,11 @@ export function lessonAnchors(body: Body): string[] {
   return [...body.headings.map((heading) => heading.id), ...(practice?.exercises.map((exercise) => exercise.id) ?? []), ...(practice?.quizzes.map((quiz) => quiz.id) ?? [])];
 }
 
-/** Suggests the closest anchor of a body, for a did-you-mean. */
+/** Suggests the closest anchors of a body (at most three), for a did-you-mean. */
 function anchorHint(body: Body, fragment: string): string {
   const ids = lessonAnchors(body);
-  const near = ids.find((id) => id.startsWith(fragment) || fragment.startsWith(id));
-  return near ? ` Did you mean #${near}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
+  const near = closestAnchors(fragment, ids);
+  return near.length > 0 ? ` Did you mean ${anchorList(near)}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
 }
 
 /**
@@ -35,10 +37,12 @@ export const referencesRule: Rule = {
           found.push(diagnostic('asset-outside-content', lesson.path, at, `\`${url}\` resolves outside the content root; it is never read or published. Move the file inside the content folder.`));
         } else if (target.kind === 'missing') {
           const isPage = reference.type === 'link' && /\.md$/i.test(target.path);
+          // A path starting with / is read from the content root, as a site's root-relative link would be.
+          const base = url.trim().startsWith('/') ? 'it starts with /, so it is relative to the content root' : 'it is relative to this file';
           found.push(
             isPage
-              ? diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: no lesson ${target.path} exists. Fix the path (it is relative to this file).`)
-              : diagnostic('missing-asset', lesson.path, at, `\`${url}\` does not exist (looked for ${target.path}). Fix the path (it is relative to this file) or add the file.`),
+              ? diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: no lesson ${target.path} exists. Fix the path (${base}).`)
+              : diagnostic('missing-asset', lesson.path, at, `\`${url}\` does not exist (looked for ${target.path}). Fix the path (${base}) or add the file.`),
           );
         } else if (target.kind === 'anchor' || ((target.kind === 'lesson' || target.kind === 'section') && target.fragment !== undefined)) {
           const fragment = target.fragment ?? '';
@@ -48,6 +52,8 @@ export const referencesRule: Rule = {
             continue;
           }
           if (!linked || fragment === '' || lessonAnchors(linked).includes(fragment)) continue;
+          // A heading swallowed by an unclosed fence is reported once, by code-fence.
+          if (lessons.has(linked.path) && anchorSwallowed(linked as Lesson, fragment)) continue;
           const self = linked === lesson ? (lessons.has(lesson.path) ? 'this lesson' : 'this section') : what(linked);
           found.push(diagnostic('broken-link', lesson.path, at, `Link to \`${url}\`: ${self} has no heading with anchor #${fragment}.${anchorHint(linked, fragment)}`));
         }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EPub, type Chapter, type Options } from 'epub-gen-memory';
 import JSZip from 'jszip';
+import { safeAssetBytes } from '../assets.js';
 import type { CoverImage } from './cover.js';
 
 /** One XHTML document of a book, as epub-gen-memory takes it. */
@@ -53,9 +54,9 @@ const zipEpoch = Date.UTC(1980, 0, 1);
 /**
  * Rewrites the zip epub-gen-memory made so that the same inputs give the same bytes: images get
  * stable names instead of random UUIDs, entries a fixed order (mimetype first, stored) and date,
- * and no folder entries.
+ * and no folder entries; course images get the bytes `safeAssetBytes` publishes.
  */
-async function repack(zipped: Uint8Array, renames: ReadonlyMap<string, string>, date: Date): Promise<Uint8Array> {
+async function repack(zipped: Uint8Array, renames: ReadonlyMap<string, string>, sources: ReadonlyMap<string, string>, date: Date): Promise<Uint8Array> {
   const source = await JSZip.loadAsync(zipped);
   const entryDate = new Date(Math.max(zipEpoch, date.getTime()));
   const files = Object.values(source.files)
@@ -73,7 +74,9 @@ async function repack(zipped: Uint8Array, renames: ReadonlyMap<string, string>, 
       data = await entry.async('string');
       for (const [from, to] of renames) data = data.replaceAll(from, to);
     } else {
-      data = await entry.async('uint8array');
+      // A course image is published as every output publishes it (an SVG with valid, unique ids).
+      const source = sources.get(name.replace(/^OEBPS\//, ''));
+      data = source ? await safeAssetBytes(source) : await entry.async('uint8array');
     }
     target.file(name, data, { date: entryDate, createFolders: false, compression: name === 'mimetype' ? 'STORE' : 'DEFLATE' });
   }
@@ -96,6 +99,7 @@ function imageName(image: CollectedImage, index: number): string {
  */
 export async function assembleEpub(parts: BookParts): Promise<Uint8Array> {
   const renames = new Map<string, string>();
+  const sources = new Map<string, string>();
   const bridges = {
     navDocument: parts.navDocument,
     ncxDocument: parts.ncxDocument,
@@ -104,6 +108,7 @@ export async function assembleEpub(parts: BookParts): Promise<Uint8Array> {
         images.map((image, index) => {
           const href = imageName(image, index);
           renames.set(`images/${image.id}.${image.extension}`, href);
+          sources.set(href, fileURLToPath(image.url));
           return { id: `image-${index + 1}`, href, mediaType: image.mediaType };
         }),
       ),
@@ -126,5 +131,5 @@ export async function assembleEpub(parts: BookParts): Promise<Uint8Array> {
   const epub = new EPub(options, chapters);
   await epub.render();
   const zipped = await epub.generateAsync({ type: 'uint8array', compression: 'STORE' });
-  return repack(zipped, renames, parts.date);
+  return repack(zipped, renames, sources, parts.date);
 }

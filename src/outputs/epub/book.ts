@@ -40,7 +40,8 @@ export function planBook(course: Course, book: BookScope): BookPlan {
   const { config } = course;
   const { section } = book;
   if (section) {
-    return { ...book, identifier: sectionIdentifier(course, section), title: `${sectionLabel(section)} · ${section.title}`, subtitle: config.title, description: section.summary };
+    // dc:description may not be empty; a section without a summary is described by its title.
+    return { ...book, identifier: sectionIdentifier(course, section), title: `${sectionLabel(section)} · ${section.title}`, subtitle: config.title, description: section.summary || `${sectionLabel(section)}: ${section.title}.` };
   }
   return {
     ...book,
