@@ -34,14 +34,3 @@ export function countWords(tree: Root): number {
 export function readingMinutes(words: number, wordsPerMinute: number): number {
   return Math.max(1, Math.round(words / wordsPerMinute));
 }
-
-/**
- * The label of a total reading time: `N min` under an hour, else `~H h` with one decimal and a
- * trailing `.0` dropped (100 → "~1.7 h", 120 → "~2 h").
- * @param minutes total minutes
- */
-export function readingTimeLabel(minutes: number): string {
-  if (minutes < 60) return `${minutes} min`;
-  const hours = (Math.round((minutes / 60) * 10) / 10).toFixed(1).replace(/\.0$/, '');
-  return `~${hours} h`;
-}

@@ -113,7 +113,8 @@ export interface Section {
   summary: string;
   groupTitles: string[];
   declaredLessons?: number;
-  declaredReadingTime?: string;
+  /** The declared total: a label in the course language ("~1.7 h") or whole minutes. */
+  declaredReadingTime?: string | number;
   fieldPositions: Record<string, Point>;
   /** Lessons grouped as declared; lessons without a declared group sit in an untitled group. */
   groups: LessonGroup[];

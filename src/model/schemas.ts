@@ -26,6 +26,8 @@ export const courseConfigSchema = z.object({
   allowScripts: z.boolean().default(false),
   cache: z.string().optional(),
   rules: z.record(z.string(), severitySetting).default({}),
+  /** Single labels in the course's language, replacing the catalogue's: `{ startWith: "Begin with {lesson}" }`. */
+  labels: z.record(z.string(), z.string()).default({}),
 });
 
 /** section.md frontmatter. `lessons` and `readingTime` are declared totals that `check` verifies. */
@@ -35,7 +37,7 @@ export const sectionFrontmatterSchema = z.object({
   summary: z.string().trim().min(1),
   groups: z.array(z.string().trim().min(1)).default([]),
   lessons: z.number().int().min(0).optional(),
-  readingTime: z.string().trim().min(1).optional(),
+  readingTime: z.union([z.string().trim().min(1), z.number().int().min(0)]).optional(),
 });
 
 /**

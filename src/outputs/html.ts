@@ -5,6 +5,7 @@ import MiniSearch from 'minisearch';
 import pLimit from 'p-limit';
 import type { Course, Lesson } from '../model/course.js';
 import { hashOf } from '../cache/fingerprint.js';
+import { courseLabels } from '../render/labels.js';
 import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
 import { outputPaths } from '../render/paths.js';
@@ -23,9 +24,10 @@ const rootOf = (page: string): string => '../'.repeat(page.split('/').length - 1
 /** Downloads the site offers, for the formats built in this run. */
 function siteDownloads(context: PublishContext): { section(section: Course['sections'][number]): DownloadView[]; course: DownloadView[] } {
   const { course, formats } = context;
+  const labels = courseLabels(course);
   const make = (pdf: string, epub: string): DownloadView[] => [
-    ...(formats.includes('pdf') ? [{ kind: 'pdf' as const, label: 'Download PDF', href: pdf }] : []),
-    ...(formats.includes('epub') ? [{ kind: 'epub' as const, label: 'Download EPUB', href: epub }] : []),
+    ...(formats.includes('pdf') ? [{ kind: 'pdf' as const, label: labels.format('downloadPdf'), href: pdf }] : []),
+    ...(formats.includes('epub') ? [{ kind: 'epub' as const, label: labels.format('downloadEpub'), href: epub }] : []),
   ];
   return {
     section: (section) => make(outputPaths.sectionPdf(section), outputPaths.sectionEpub(section)),

@@ -15,8 +15,7 @@ import {
   type SectionEntry,
 } from '../model/catalogue.js';
 import type { Course, Lesson, Section } from '../model/course.js';
-import { readingTimeLabel } from '../markdown/words.js';
-import { minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
+import { courseLabels, minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
 import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
@@ -40,7 +39,7 @@ function lessonEntry(course: Course, lesson: Lesson): LessonEntry {
     title: lesson.title,
     summary: lesson.summary,
     group: lesson.group ?? null,
-    minutes: { declared: lesson.minutes, computed: lesson.computedMinutes, label: minutesLabel(lesson.minutes) },
+    minutes: { declared: lesson.minutes, computed: lesson.computedMinutes, label: minutesLabel(courseLabels(course), lesson.minutes) },
     words: lesson.words,
     headings: lesson.headings.map(({ depth, text, id }) => ({ depth, text, id })),
     url: publicUrl(course, outputPaths.lesson(lesson)),
@@ -59,7 +58,7 @@ function sectionEntry(context: PublishContext, section: Section): SectionEntry {
     summary: section.summary,
     url: publicUrl(course, outputPaths.section(section)),
     apiUrl: publicUrl(course, outputPaths.sectionApi(section)),
-    totals: { lessons: section.lessons.length, minutes, readingTime: readingTimeLabel(minutes), label: sectionTotalLabel(section) },
+    totals: { lessons: section.lessons.length, minutes, readingTime: courseLabels(course).readingTime(minutes), label: sectionTotalLabel(courseLabels(course), section) },
     downloads: { pdf: downloadUrl(context, 'pdf', outputPaths.sectionPdf(section)), epub: downloadUrl(context, 'epub', outputPaths.sectionEpub(section)) },
     groups: section.groups.map((group) => ({ title: group.title || null, lessons: group.lessons.map((lesson) => lesson.id) })),
     lessons: section.lessons.map((lesson) => lessonEntry(course, lesson)),

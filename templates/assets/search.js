@@ -25,7 +25,7 @@
     if (hits.length === 0) {
       var none = document.createElement('li');
       none.className = 'search-empty';
-      none.textContent = 'No lessons match “' + query + '”.';
+      none.textContent = (form.getAttribute('data-no-results') || '{query}').replace('{query}', query);
       list.appendChild(none);
       return;
     }

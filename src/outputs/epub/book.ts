@@ -1,6 +1,6 @@
 import { titleIdentifier } from '../../config/load.js';
 import type { Course, Lesson, Section } from '../../model/course.js';
-import { sectionLabel } from '../../render/labels.js';
+import { courseLabels, sectionLabel } from '../../render/labels.js';
 import { outputPaths } from '../../render/paths.js';
 
 /** One EPUB to write: a section on its own, or the whole course. */
@@ -43,13 +43,14 @@ export function sectionIdentifier(course: Course, section: Section): string {
  */
 export function planBooks(course: Course): BookPlan[] {
   const { config } = course;
+  const labels = courseLabels(course);
   const sectionBooks = course.sections.map(
     (section): BookPlan => ({
       file: outputPaths.sectionEpub(section),
       section,
       sections: [section],
       identifier: sectionIdentifier(course, section),
-      title: `${sectionLabel(section)} · ${section.title}`,
+      title: `${sectionLabel(labels, section)} · ${section.title}`,
       subtitle: config.title,
       description: section.summary,
     }),
@@ -60,7 +61,7 @@ export function planBooks(course: Course): BookPlan[] {
     identifier: config.identifier,
     title: config.title,
     subtitle: config.subtitle ?? '',
-    description: config.description ?? config.subtitle ?? course.sections.map((section) => `${sectionLabel(section)}: ${section.title}.`).join(' '),
+    description: config.description ?? config.subtitle ?? course.sections.map((section) => `${sectionLabel(labels, section)}: ${section.title}.`).join(' '),
   };
   return [...sectionBooks, courseBook];
 }

@@ -107,7 +107,7 @@ function contentsView(contents: ContentsEntry[], sections: SectionView[]): objec
 export function layOutBook(env: nunjucks.Environment, course: Course, render: CourseRenderer, book: Book, buildDate: Date): BookLayout {
   const view = courseView(course, { home: '#cover', section: (section) => `#${sectionAnchor(section)}`, lesson: (lesson) => `#${lessonAnchor(lesson)}` });
   const sectionViews = view.sections.filter((section) => book.sections.some((printed) => printed.number === section.number));
-  const heads: RunningHead[] = [{ anchor: 'contents', left: 'Contents', right: '' }];
+  const heads: RunningHead[] = [{ anchor: 'contents', left: view.labels.contents, right: '' }];
   const parts = book.sections.map((section, s) => {
     const sectionView = sectionViews[s]!;
     const anchor = sectionAnchor(section);
