@@ -3,34 +3,77 @@ import type { Nodes, Root } from 'mdast';
 /** Node types whose text is not read as prose: code, raw HTML, frontmatter and link definitions. */
 const skipped = new Set(['code', 'html', 'yaml', 'definition', 'image', 'imageReference']);
 
-/** A word: a whitespace-separated token with at least one letter or digit. */
+/** A word: a segment with at least one letter or digit. */
 const wordPattern = /[\p{L}\p{N}]/u;
 
+/** Characters read one by one rather than as space-separated words: Han ideographs and Japanese kana (with ー, the long-vowel mark). */
+const characterPattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u30fc]/gu;
+
+/** Kana: text that has them is Japanese, and its Han characters are read at the Japanese rate. */
+const kanaPattern = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** Word boundaries for every script, including those written without spaces (Thai, Khmer, Lao). */
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/** How much prose a lesson holds, by the unit each script is read in. */
+export interface ReadingCount {
+  /** Words of scripts written with spaces or segmented into words (Latin, Cyrillic, Hangul, Thai, …). */
+  words: number;
+  /** Han and kana characters. */
+  characters: number;
+  /** Whether the characters are Japanese (the text has kana) rather than Chinese. */
+  japanese: boolean;
+}
+
+/** Reading speeds: words per minute, and characters per minute for Chinese and Japanese. */
+export interface ReadingSpeeds {
+  words: number;
+  chinese: number;
+  japanese: number;
+}
+
 /**
- * Counts the words a reader reads in a lesson.
+ * Counts what a reader reads in a lesson: words, and Han and kana characters one by one.
  * Counted: paragraphs, headings, lists, tables, block quotes, footnotes, link text and inline code.
  * Not counted: fenced and indented code blocks (diagrams included), raw HTML, image alt text, URLs.
+ * Note: text is split with `Intl.Segmenter`, so a Latin term inside Chinese prose is one word
+ * and the Chinese around it is counted by characters.
  * @param tree the lesson's mdast
  */
-export function countWords(tree: Root): number {
-  let words = 0;
+export function countReading(tree: Root): ReadingCount {
+  const count: ReadingCount = { words: 0, characters: 0, japanese: false };
   const walk = (node: Nodes): void => {
     if (skipped.has(node.type)) return;
     if (node.type === 'text' || node.type === 'inlineCode') {
-      for (const token of node.value.split(/\s+/)) if (wordPattern.test(token)) words++;
+      if (!count.japanese && kanaPattern.test(node.value)) count.japanese = true;
+      for (const { segment } of segmenter.segment(node.value)) {
+        const characters = segment.match(characterPattern)?.length ?? 0;
+        if (characters > 0) count.characters += characters;
+        else if (wordPattern.test(segment)) count.words++;
+      }
       return;
     }
     if ('children' in node) for (const child of node.children) walk(child);
   };
   walk(tree);
-  return words;
+  return count;
 }
 
 /**
- * Reading time in whole minutes: words divided by the reading speed, rounded, at least 1.
- * @param words counted words
- * @param wordsPerMinute the course's reading speed
+ * Reading time in whole minutes: words at the word rate plus characters at the Chinese or
+ * Japanese character rate, rounded, at least 1.
+ * @param count what the lesson holds
+ * @param speeds the course's reading speeds
  */
-export function readingMinutes(words: number, wordsPerMinute: number): number {
-  return Math.max(1, Math.round(words / wordsPerMinute));
+export function readingMinutes(count: ReadingCount, speeds: ReadingSpeeds): number {
+  const characterRate = count.japanese ? speeds.japanese : speeds.chinese;
+  return Math.max(1, Math.round(count.words / speeds.words + count.characters / characterRate));
+}
+
+/**
+ * The reading speeds of a course, from course.yml.
+ * @param config the course settings
+ */
+export function readingSpeeds(config: { readingSpeed: number; charactersPerMinute: { chinese: number; japanese: number } }): ReadingSpeeds {
+  return { words: config.readingSpeed, ...config.charactersPerMinute };
 }

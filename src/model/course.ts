@@ -66,6 +66,10 @@ export interface Lesson {
   /** Reading time computed from the text at the course's reading speed. */
   computedMinutes: number;
   words: number;
+  /** Han and kana characters, read one by one (see markdown/words.ts). */
+  characters: number;
+  /** Which rate the characters are read at: Japanese when the text has kana. */
+  characterScript: 'chinese' | 'japanese';
   headings: LessonHeading[];
   references: LessonReference[];
   /** Where each frontmatter field is written, for diagnostics. */

@@ -18,6 +18,10 @@ export const courseConfigSchema = z.object({
   identifier: z.string().min(1).optional(),
   description: z.string().optional(),
   readingSpeed: z.number().int().min(50).max(1000).default(238),
+  /** Han and kana characters per minute (IReST, Trauzettel-Klosinski & Dietz 2012): Chinese text, and Japanese text (any with kana). */
+  charactersPerMinute: z
+    .object({ chinese: z.number().int().min(50).max(2000).default(255), japanese: z.number().int().min(50).max(2000).default(357) })
+    .default({ chinese: 255, japanese: 357 }),
   readingTimeTolerance: z.number().min(0).max(1).default(0.2),
   baseUrl: z.url().optional(),
   templates: z.string().optional(),
