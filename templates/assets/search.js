@@ -4,9 +4,10 @@
   'use strict';
   var data = window.COURSEBOOK_SEARCH;
   var form = document.querySelector('form.search');
-  if (!data || !form || typeof MiniSearch === 'undefined') return;
+  if (!data || !form || typeof MiniSearch === 'undefined' || !window.coursebookTokenize) return;
   var root = document.documentElement.getAttribute('data-root') || '';
-  var shards = data.shards.map(function (shard) { return MiniSearch.loadJS(shard, data.options); });
+  var options = Object.assign({}, data.options, { tokenize: window.coursebookTokenize });
+  var shards = data.shards.map(function (shard) { return MiniSearch.loadJS(shard, options); });
   var index = {
     search: function (query, options) {
       var hits = [];
