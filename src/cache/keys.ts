@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Course, Lesson, Section } from '../model/course.js';
 import { hashOf, templatesFingerprint, toolFingerprint } from './fingerprint.js';
 import { templateFolders } from '../render/templates.js';
+import { fontsFingerprint } from '../fonts/fontconfig.js';
 
 /** The hashes writers combine into output-cache keys. */
 export interface BuildKeys {
@@ -52,7 +53,8 @@ export async function buildKeys(course: Course, formats: readonly string[]): Pro
 /**
  * The cache key of a book (an EPUB or a PDF): everything it shows. Its sections' sources and the
  * images they embed (by content), the whole course's outline (navigation, links to other sections),
- * the tool, templates and settings, any extra files (a cover), and the build date it carries.
+ * the tool, templates and settings, any extra files (a cover), the build date it carries, and the
+ * installed fonts (which glyphs Chromium prints).
  * @param context keys, course and build date of this build
  * @param format the writer's name
  * @param file the book's output path
@@ -71,5 +73,5 @@ export async function bookKey(
     for (const lesson of section.lessons) for (const reference of lesson.references) if (reference.target.kind === 'asset') assets.add(reference.target.absolute);
   }
   const contents = await Promise.all([...assets].sort().map(async (asset) => [asset, hashOf((await readFile(asset).catch(() => Buffer.from(''))).toString('base64'))]));
-  return hashOf(`${format}-book`, context.keys.base, context.keys.shell, file, sections.map(context.keys.section), contents, context.buildDate.toISOString());
+  return hashOf(`${format}-book`, await fontsFingerprint(), context.keys.base, context.keys.shell, file, sections.map(context.keys.section), contents, context.buildDate.toISOString());
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import type { BrowserSession } from '../../browser/chromium.js';
 import { hashOf } from '../../cache/fingerprint.js';
+import { fontsFingerprint } from '../../fonts/fontconfig.js';
 import type { OutputCache } from '../../cache/outputs.js';
 import { CoursebookError } from '../../load/errors.js';
 import { isInside } from '../../load/references.js';
@@ -53,7 +54,7 @@ export async function bookCover(course: Course, browser: BrowserSession, env: nu
   if (course.config.cover) return configuredCover(course, course.config.cover);
   const html = renderTemplate(env, 'epub/cover.njk', { ...view, size: coverSize });
   // The picture depends only on its HTML (which names its fonts): a cached one spares starting Chromium.
-  const key = hashOf('epub-cover', html, coverSize);
+  const key = hashOf('epub-cover', html, coverSize, await fontsFingerprint());
   const cached = await cache?.extra('epub', key, 'cover.png.base64');
   if (cached) return { name: 'cover.png', mediaType: 'image/png', bytes: Buffer.from(cached, 'base64') };
   const bytes = await screenshotCover(browser, html);
