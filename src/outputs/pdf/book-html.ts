@@ -124,7 +124,8 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const title = book.section ? `${sectionViews[0]!.label} · ${book.section.title} · ${course.config.title}` : course.config.title;
   const subject = book.section ? book.section.summary : course.config.description || course.config.subtitle || '';
   const contents = contentsOf(view, book);
-  const styles = pageStyles(course.config.paper, heads);
+  // A right-to-left book is mirrored: the section's head at the top right, the lesson's at the top left.
+  const styles = pageStyles(course.config.paper, view.direction === 'rtl' ? heads.map((head) => ({ ...head, left: head.right, right: head.left })) : heads);
   const frame = {
     course: view,
     book: { title, subject, section: book.section ? sectionViews[0] : undefined, dateLabel: dateLabel(course.config.language, buildDate), pageStyles: styles },
