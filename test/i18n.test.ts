@@ -10,7 +10,7 @@ import MiniSearch from 'minisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabels, plainLabelKeys } from '../src/labels/catalogue.js';
 import { check } from '../src/pipeline.js';
-import { fixture } from './helpers.js';
+import { fixture, scratchCopy } from './helpers.js';
 import { buildInto, readTree } from './site.js';
 
 const run = promisify(execFile);
@@ -99,6 +99,19 @@ describe('a Chinese course', () => {
       expect(lesson.characters).toBeGreaterThan(300);
       const research = lesson.characters / 255 + lesson.words / 238;
       expect(Math.abs(lesson.computedMinutes - research) / research).toBeLessThanOrEqual(0.25);
+    }
+  });
+
+  it('says "characters" when a declared time is off from the characters counted', async () => {
+    const copy = await scratchCopy(chinese);
+    try {
+      const lesson = path.join(copy.dir, '01-bianliang-yu-zuoyongyu', '03-bibao.md');
+      await writeFile(lesson, (await readFile(lesson, 'utf8')).replace('minutes: 2', 'minutes: 9'));
+      const { diagnostics } = await check(copy.dir, { cache: false });
+      const warning = diagnostics.find((d) => d.rule === 'reading-time');
+      expect(warning?.message).toMatch(/^Lesson 1\.3 declares 9 min, but its 5\d\d Chinese characters and \d+ words read in about 2 min at 255 characters and 238 words per minute\./);
+    } finally {
+      await copy.cleanup();
     }
   });
 
