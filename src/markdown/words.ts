@@ -12,8 +12,30 @@ const characterPattern = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\
 /** Kana: text that has them is Japanese, and its Han characters are read at the Japanese rate. */
 const kanaPattern = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
-/** Word boundaries for every script, including those written without spaces (Thai, Khmer, Lao). */
+/** Scripts written without spaces between words, which need a dictionary to find them. */
+const unspacedPattern = /[\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/** Word boundaries for scripts written without spaces (Thai, Khmer, Lao, Burmese). */
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+/**
+ * Adds one whitespace-separated token to a count.
+ * Note: only tokens in unspaced scripts go through `Intl.Segmenter`, and one token at a time:
+ * segmenting a whole 100 KB paragraph at once takes ICU minutes.
+ */
+function countToken(token: string, count: ReadingCount): void {
+  const characters = token.match(characterPattern)?.length ?? 0;
+  count.characters += characters;
+  const rest = characters > 0 ? token.split(characterPattern) : [token];
+  for (const part of rest) {
+    if (!wordPattern.test(part)) continue;
+    if (!unspacedPattern.test(part)) {
+      count.words++;
+      continue;
+    }
+    for (const { segment, isWordLike } of segmenter.segment(part)) if (isWordLike && wordPattern.test(segment)) count.words++;
+  }
+}
 
 /** How much prose a lesson holds, by the unit each script is read in. */
 export interface ReadingCount {
@@ -36,8 +58,8 @@ export interface ReadingSpeeds {
  * Counts what a reader reads in a lesson: words, and Han and kana characters one by one.
  * Counted: paragraphs, headings, lists, tables, block quotes, footnotes, link text and inline code.
  * Not counted: fenced and indented code blocks (diagrams included), raw HTML, image alt text, URLs.
- * Note: text is split with `Intl.Segmenter`, so a Latin term inside Chinese prose is one word
- * and the Chinese around it is counted by characters.
+ * Note: a Latin term inside Chinese prose is one word and the Chinese around it is counted by
+ * characters; Thai, Khmer, Lao and Burmese are split into words with `Intl.Segmenter`.
  * @param tree the lesson's mdast
  */
 export function countReading(tree: Root): ReadingCount {
@@ -46,11 +68,7 @@ export function countReading(tree: Root): ReadingCount {
     if (skipped.has(node.type)) return;
     if (node.type === 'text' || node.type === 'inlineCode') {
       if (!count.japanese && kanaPattern.test(node.value)) count.japanese = true;
-      for (const { segment } of segmenter.segment(node.value)) {
-        const characters = segment.match(characterPattern)?.length ?? 0;
-        if (characters > 0) count.characters += characters;
-        else if (wordPattern.test(segment)) count.words++;
-      }
+      for (const token of node.value.split(/\s+/)) countToken(token, count);
       return;
     }
     if ('children' in node) for (const child of node.children) walk(child);
