@@ -4,7 +4,8 @@
 #   scripts/setup.sh --system   system packages only (what CI needs before npm ci)
 # System packages: chromium (PDF printing, diagrams, cover images, page tests), epubcheck and
 # default-jre-headless (EPUB validation in tests), poppler-utils and qpdf (PDF checks in tests),
-# fonts-noto-core, fonts-noto-mono and fonts-noto-color-emoji (embedded fonts in PDFs and screenshots).
+# fonts-noto-core, fonts-noto-mono and fonts-noto-color-emoji (embedded fonts in PDFs and screenshots),
+# fonts-noto-cjk (Chinese, Japanese and Korean glyphs in PDFs and covers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ have pdfinfo || packages+=(poppler-utils)
 have qpdf || packages+=(qpdf)
 [ -d /usr/share/fonts/truetype/noto ] || packages+=(fonts-noto-core fonts-noto-mono)
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || packages+=(fonts-noto-color-emoji)
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-* >/dev/null 2>&1 || packages+=(fonts-noto-cjk)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if ! have apt-get; then

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { countBySeverity, type Diagnostic } from './diagnostics/diagnostic.js';
+import { checkGlyphs } from './fonts/glyphs.js';
 import { CoursebookError } from './load/errors.js';
 import { loadCourse } from './load/load.js';
 import type { Course } from './model/course.js';
@@ -56,7 +57,7 @@ export async function check(contentDir: string, options: CheckOptions = {}): Pro
   } finally {
     if (!options.browser) await browser.close();
   }
-  const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics]);
+  const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics, ...(course.config.rules['font-missing'] === 'off' ? [] : await checkGlyphs(course))]);
   const fileCount = 1 + course.sections.reduce((sum, section) => sum + (section.hasSectionFile ? 1 : 0) + section.lessons.length, 0);
   return { course, diagnostics: all, fileCount, diagrams };
 }

@@ -179,7 +179,7 @@ describe('reading order and navigation', () => {
       title: 'Bücher & <Books> "Quoted" \'Single\' — 本',
       entries: [
         {
-          label: 'Section 1 · Erste Schritte & <Grundlagen>',
+          label: 'Abschnitt 1 · Erste Schritte & <Grundlagen>',
           href: 'section-1.xhtml',
           children: [
             {
@@ -195,7 +195,7 @@ describe('reading order and navigation', () => {
             { label: "Ende 'Schluss'", children: [{ label: "1.2 Aufgaben 'zwei'", href: 'lesson-1.2.xhtml', children: [heading('lesson-1.2.xhtml', 'aufgaben', 'Aufgaben')] }] },
           ],
         },
-        { label: 'Section 2 · Weiter — 日本語', href: 'section-2.xhtml', children: [{ label: '2.1 Vertiefung', href: 'lesson-2.1.xhtml', children: [heading('lesson-2.1.xhtml', 'tiefer', 'Tiefer')] }] },
+        { label: 'Abschnitt 2 · Weiter — 日本語', href: 'section-2.xhtml', children: [{ label: '2.1 Vertiefung', href: 'lesson-2.1.xhtml', children: [heading('lesson-2.1.xhtml', 'tiefer', 'Tiefer')] }] },
       ],
     });
     const real = tableOfContents(await (await open(course.get(courseBook))).text('toc.xhtml'));
@@ -259,7 +259,7 @@ describe('package metadata', () => {
     expect(second).not.toBe(first);
     const web = await (await open(webBooks.get('downloads/01-erste-schritte.epub'))).text('content.opf');
     expect(texts(web, /<dc:identifier id="pub-id">/)).toEqual([first]);
-    expect(texts(one, /<dc:title id="title">/)).toEqual(['Section 1 · Erste Schritte & <Grundlagen>']);
+    expect(texts(one, /<dc:title id="title">/)).toEqual(['Abschnitt 1 · Erste Schritte & <Grundlagen>']);
     expect(texts(one, /<meta property="belongs-to-collection" id="collection">/)).toEqual(['Bücher & <Books> "Quoted" \'Single\' — 本']);
     expect(meta(one, 'dcterms:modified')).toEqual([modified]);
   });

@@ -196,7 +196,7 @@ describe('the site as a whole', () => {
 
   it('is readable without JavaScript; search appears only when its script runs', async () => {
     const html = page(site.out, 'index.html');
-    expect(html).toMatch(/<form class="search" role="search" action="#" hidden>/);
+    expect(html).toMatch(/<form class="search" role="search" action="#" data-no-results="[^"]*" hidden>/);
     const tab = await browser.newPage();
     await tab.goto(pathToFileURL(path.join(site.out, '04-distributed-systems', 'index.html')).href, { waitUntil: 'load' });
     expect(await tab.$eval('form.search', (el) => (el as HTMLFormElement).hidden)).toBe(false);

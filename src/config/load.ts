@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { closest } from 'fastest-levenshtein';
 import { isRuleId, ruleIds } from '../diagnostics/catalogue.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { checkLabels } from '../labels/check.js';
 import { readYamlFields, validateFields } from '../load/frontmatter.js';
 import { CoursebookError } from '../load/errors.js';
 import type { CourseConfig } from '../model/course.js';
@@ -70,5 +71,6 @@ export async function loadConfig(root: string): Promise<{ config: CourseConfig; 
     authors: author === undefined ? [] : Array.isArray(author) ? author : [author],
     identifier: settings.identifier ?? titleIdentifier(settings.title),
   };
+  diagnostics.push(...checkLabels(root, config, yaml.positions));
   return { config, diagnostics };
 }

@@ -6,7 +6,7 @@ import { findFenceProblems, type FenceProblem } from '../markdown/fences.js';
 import { assignHeadingIds } from '../markdown/headings.js';
 import { parseMarkdown } from '../markdown/parse.js';
 import { collectPractice, type LessonPractice } from '../markdown/practice.js';
-import { countWords, readingMinutes } from '../markdown/words.js';
+import { countReading, readingMinutes, type ReadingSpeeds } from '../markdown/words.js';
 import { visit } from 'unist-util-visit';
 import type { LessonHeading, Point } from '../model/course.js';
 import { lessonFrontmatterSchema, sectionFrontmatterSchema, type LessonFrontmatter, type SectionFrontmatter } from '../model/schemas.js';
@@ -44,6 +44,10 @@ export interface LessonSummary {
   positions: Record<string, Point>;
   frontmatter: Partial<LessonFrontmatter>;
   words: number;
+  /** Han and kana characters, counted one by one. */
+  characters: number;
+  /** Which rate the characters are read at: Japanese when the text has kana. */
+  characterScript: 'chinese' | 'japanese';
   computedMinutes: number;
   headings: LessonHeading[];
   rawReferences: RawReference[];
@@ -80,9 +84,9 @@ export function parseLessonTree(text: string, path: string): Root {
  * words, references, diagrams.
  * @param text the decoded source
  * @param path the lesson's path relative to the content root
- * @param wordsPerMinute the course's reading speed
+ * @param speeds the course's reading speeds
  */
-export function summariseLesson(text: string, path: string, wordsPerMinute: number): { summary: LessonSummary; tree: Root } {
+export function summariseLesson(text: string, path: string, speeds: ReadingSpeeds): { summary: LessonSummary; tree: Root } {
   const file = new VFile({ path, value: text });
   const tree = parseMarkdown(file);
   const frontmatter = readFrontmatter(tree, path);
@@ -92,7 +96,7 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
   const start = { line: 1, column: 1 };
   const checked = validateFields(lessonFrontmatterSchema, { fields, positions: frontmatter.positions }, { file: path, rule: 'frontmatter-schema', start, what: 'the lesson frontmatter' });
   const headings = assignHeadingIds(tree);
-  const words = countWords(tree);
+  const reading = countReading(tree);
   const diagrams: LessonSummary['diagrams'] = [];
   const codeLanguages = new Set<string>();
   visit(tree, 'code', (node) => {
@@ -104,8 +108,10 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
     diagnostics: [...parserDiagnostics(file), ...frontmatter.diagnostics, ...checked.diagnostics],
     positions: frontmatter.positions,
     frontmatter: checked.value,
-    words,
-    computedMinutes: readingMinutes(words, wordsPerMinute),
+    words: reading.words,
+    characters: reading.characters,
+    characterScript: reading.japanese ? 'japanese' : 'chinese',
+    computedMinutes: readingMinutes(reading, speeds),
     headings,
     rawReferences: collectReferences(tree),
     frontmatterParsed: fields !== undefined,
@@ -113,7 +119,7 @@ export function summariseLesson(text: string, path: string, wordsPerMinute: numb
     endLine: tree.position?.end.line ?? 1,
     diagrams,
     codeLanguages: [...codeLanguages].sort(),
-    practice: collectPractice(tree, wordsPerMinute),
+    practice: collectPractice(tree, speeds),
     fenceProblems: findFenceProblems(tree, text),
   };
   return { summary, tree };

@@ -11,6 +11,7 @@ import { configFileName, loadConfig } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Body, Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
 import { checkAssets } from './assets.js';
+import { readingSpeeds } from '../markdown/words.js';
 import { CoursebookError } from './errors.js';
 import { parseLessonTree, parseSection, type LessonSummary } from './lesson.js';
 import { parseAll } from './parse-pool.js';
@@ -100,7 +101,7 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
   await checkConfigFile(root);
   const { config, diagnostics } = await loadConfig(root);
   const listed: string[] = [];
-  const lessonCache = await LessonCache.open(cacheFolder(root, config, options), hashOf(await toolFingerprint(), config.readingSpeed));
+  const lessonCache = await LessonCache.open(cacheFolder(root, config, options), hashOf(await toolFingerprint(), readingSpeeds(config)));
 
   const sectionDirs: { name: string; absolute: string }[] = [];
   for (const entry of await listFolder(root, '', diagnostics, listed)) {
@@ -120,7 +121,7 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
 
   // Every lesson whose source changed since the cached summary is parsed now, on all cores.
   const misses = discovered.flatMap(({ sources }) => sources.filter((source) => !lessonCache.get(source.path, source.hash)));
-  const parsed = await parseAll(misses.map((source) => ({ text: source.text, path: source.path, wordsPerMinute: config.readingSpeed })));
+  const parsed = await parseAll(misses.map((source) => ({ text: source.text, path: source.path, speeds: readingSpeeds(config) })));
   const fresh = new Map(misses.map((source, index) => [source.path, parsed[index]!]));
 
   const sections: Section[] = [];
@@ -282,6 +283,8 @@ function lessonFrom(section: Section, source: LessonSource, summary: LessonSumma
     minutes: summary.frontmatter.minutes ?? summary.computedMinutes,
     computedMinutes: summary.computedMinutes,
     words: summary.words,
+    characters: summary.characters,
+    characterScript: summary.characterScript,
     headings: summary.headings,
     references: [],
     fieldPositions: summary.positions,

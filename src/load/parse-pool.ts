@@ -23,7 +23,7 @@ export type Parsed = { summary: LessonSummary; tree: Root };
  */
 export async function parseAll(jobs: Omit<ParseJob, 'id'>[]): Promise<Parsed[]> {
   const threads = Math.min(os.availableParallelism(), Math.ceil(jobs.length / minimumForWorkers));
-  if (threads < 2 || !existsSync(workerFile)) return jobs.map((job) => summariseLesson(job.text, job.path, job.wordsPerMinute));
+  if (threads < 2 || !existsSync(workerFile)) return jobs.map((job) => summariseLesson(job.text, job.path, job.speeds));
   const results: Parsed[] = new Array(jobs.length);
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(workerFile));

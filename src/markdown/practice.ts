@@ -3,7 +3,7 @@ import type { Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { Point } from '../model/course.js';
-import { countWords, readingMinutes } from './words.js';
+import { countReading, readingMinutes, type ReadingSpeeds } from './words.js';
 
 /** An exercise as the model keeps it. */
 export interface ExerciseSummary {
@@ -67,19 +67,19 @@ const pointOf = (node: ContainerDirective): Point => ({ line: node.position?.sta
 /**
  * Lists a lesson's exercises and quizzes with their practice minutes.
  * @param tree the lesson's mdast, after the directive plugins ran
- * @param wordsPerMinute the course's reading speed
+ * @param speeds the course's reading speeds
  */
-export function collectPractice(tree: Root, wordsPerMinute: number): LessonPractice {
+export function collectPractice(tree: Root, speeds: ReadingSpeeds): LessonPractice {
   const exercises: ExerciseSummary[] = [];
   const quizzes: QuizSummary[] = [];
   let words = 0;
   visit(tree, 'containerDirective', (node: ContainerDirective) => {
     if (node.name !== 'exercise' && node.name !== 'quiz') return;
-    const count = countWords(node);
-    words += count;
+    const reading = countReading(node);
+    words += reading.words + reading.characters;
     const written = node.attributes?.minutes;
     const declared = written != null && /^[1-9]\d{0,2}$/.test(written);
-    const minutes = declared ? Number(written) : readingMinutes(count, wordsPerMinute);
+    const minutes = declared ? Number(written) : readingMinutes(reading, speeds);
     const assesses = assessedObjectives(node.attributes?.assesses);
     if (node.name === 'exercise') {
       const position = exercises.length + 1;

@@ -90,6 +90,10 @@ export interface Lesson extends Body {
   /** Reading time computed from the text at the course's reading speed. */
   computedMinutes: number;
   words: number;
+  /** Han and kana characters, read one by one (see markdown/words.ts). */
+  characters: number;
+  /** Which rate the characters are read at: Japanese when the text has kana. */
+  characterScript: 'chinese' | 'japanese';
   /** Where each frontmatter field is written, for diagnostics. */
   fieldPositions: Record<string, Point>;
   /** Whether the frontmatter parsed as a YAML map; rules about its fields skip a lesson whose did not. */
@@ -138,7 +142,8 @@ export interface Section {
   summary: string;
   groupTitles: string[];
   declaredLessons?: number;
-  declaredReadingTime?: string;
+  /** The declared total: a label in the course language ("~1.7 h") or whole minutes. */
+  declaredReadingTime?: string | number;
   fieldPositions: Record<string, Point>;
   /** Lessons grouped as declared; lessons without a declared group sit in an untitled group. */
   groups: LessonGroup[];

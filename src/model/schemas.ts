@@ -18,6 +18,10 @@ export const courseConfigSchema = z.object({
   identifier: z.string().min(1).optional(),
   description: z.string().optional(),
   readingSpeed: z.number().int().min(50).max(1000).default(238),
+  /** Han and kana characters per minute (IReST, Trauzettel-Klosinski & Dietz 2012): Chinese text, and Japanese text (any with kana). */
+  charactersPerMinute: z
+    .object({ chinese: z.number().int().min(50).max(2000).default(255), japanese: z.number().int().min(50).max(2000).default(357) })
+    .default({ chinese: 255, japanese: 357 }),
   readingTimeTolerance: z.number().min(0).max(1).default(0.2),
   baseUrl: z.url().optional(),
   templates: z.string().optional(),
@@ -27,6 +31,8 @@ export const courseConfigSchema = z.object({
   cache: z.string().optional(),
   linkSchemes: z.record(z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as mdn'), z.url({ protocol: /^https?$/ })).default({}),
   rules: z.record(z.string(), severitySetting).default({}),
+  /** Single labels in the course's language, replacing the catalogue's: `{ startWith: "Begin with {lesson}" }`. */
+  labels: z.record(z.string(), z.string()).default({}),
 });
 
 /**
@@ -39,7 +45,7 @@ export const sectionFrontmatterSchema = z.object({
   summary: z.string().trim().min(1).optional(),
   groups: z.array(z.string().trim().min(1)).default([]),
   lessons: z.number().int().min(0).optional(),
-  readingTime: z.string().trim().min(1).optional(),
+  readingTime: z.union([z.string().trim().min(1), z.number().int().min(0)]).optional(),
 });
 
 /**

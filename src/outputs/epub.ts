@@ -6,6 +6,7 @@ import { CoursebookError } from '../load/errors.js';
 import type { Course } from '../model/course.js';
 import { createTemplateEnvironment, templateFolders } from '../render/templates.js';
 import { courseView } from '../render/view.js';
+import { courseLabels } from '../render/labels.js';
 import { bookArtifacts, bookOf } from './books.js';
 import { chapterFiles, planBook } from './epub/book.js';
 import { composeBook, pdfEditionOf } from './epub/compose.js';
@@ -38,7 +39,7 @@ export const epubWriter: Writer = {
   name: 'epub',
   description: 'EPUB 3 books, one per section and one for the whole course',
   offersDownloads: true,
-  artifacts: (course) => bookArtifacts(course, 'epub', 'Download EPUB'),
+  artifacts: (course) => bookArtifacts(course, 'epub', courseLabels(course).format('downloadEpub')),
   async publish(context) {
     const { course, outDir } = context;
     const tools = { env: createTemplateEnvironment(course), css: await templateText(course, stylesheet) };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
@@ -6,11 +7,12 @@ import MiniSearch from 'minisearch';
 import pLimit from 'p-limit';
 import type { Lesson } from '../model/course.js';
 import { hashOf } from '../cache/fingerprint.js';
+import { courseLabels } from '../render/labels.js';
 import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
 import { outputPaths } from '../render/paths.js';
 import { siteLinkPolicy } from '../render/site-links.js';
-import { createTemplateEnvironment, renderTemplate, templateFolders } from '../render/templates.js';
+import { builtinTemplates, createTemplateEnvironment, renderTemplate, templateFolders } from '../render/templates.js';
 import { courseView, type LessonView, type SectionView } from '../render/view.js';
 import { downloadsOf } from './downloads.js';
 import { publishAsset, referencedAssets } from './assets.js';
@@ -22,12 +24,22 @@ const require = createRequire(import.meta.url);
 /** The relative prefix from a page to the site root ("" or "../"). */
 const rootOf = (page: string): string => '../'.repeat(page.split('/').length - 1);
 
-/** MiniSearch settings shared by the build and the page script. */
+/** MiniSearch settings shared by the build and the page script (which adds the same tokeniser). */
 const searchOptions = { fields: ['title', 'headings', 'text'], storeFields: [] as string[], idField: 'id' };
+
+/**
+ * The search tokeniser, taken from the script the page runs (templates/assets/search-tokenize.js),
+ * so the index and the queries split text the same way.
+ */
+function searchTokenizer(): (text: string) => string[] {
+  const scope: { coursebookTokenize?: (text: string) => string[] } = {};
+  new Function('globalThis', readFileSync(path.join(builtinTemplates, 'assets', 'search-tokenize.js'), 'utf8'))(scope);
+  return scope.coursebookTokenize!;
+}
 
 /** One section's search index, serialised; sections are indexed apart so an edit re-indexes one. */
 function searchShard(lessons: { view: LessonView; text: string }[]): string {
-  const index = new MiniSearch(searchOptions);
+  const index = new MiniSearch({ ...searchOptions, tokenize: searchTokenizer() });
   index.addAll(lessons.map(({ view, text }) => ({ id: view.id, title: `${view.id} ${view.title}`, headings: view.headings.map((h) => h.text).join(' '), text })));
   return JSON.stringify(index.toJSON());
 }

@@ -15,8 +15,7 @@ import {
   type SectionEntry,
 } from '../model/catalogue.js';
 import type { Course, Lesson, Section } from '../model/course.js';
-import { readingTimeLabel } from '../markdown/words.js';
-import { minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
+import { courseLabels, minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
 import { practiceLabel, sectionPracticeMinutes } from '../render/practice-view.js';
 import { bodyText } from '../render/lesson-body.js';
 import { rewriteLinks } from '../render/links.js';
@@ -45,9 +44,9 @@ function lessonEntry(course: Course, lesson: Lesson): LessonEntry {
     title: lesson.title,
     summary: lesson.summary,
     group: lesson.group ?? null,
-    minutes: { declared: lesson.minutes, computed: lesson.computedMinutes, label: minutesLabel(lesson.minutes) },
+    minutes: { declared: lesson.minutes, computed: lesson.computedMinutes, label: minutesLabel(courseLabels(course), lesson.minutes) },
     words: lesson.words,
-    practice: { minutes: lesson.practice.minutes, label: practiceLabel(lesson.practice.minutes) },
+    practice: { minutes: lesson.practice.minutes, label: practiceLabel(courseLabels(course), lesson.practice.minutes) },
     objectives: lesson.objectives,
     requires: lesson.requires,
     exercises: lesson.practice.exercises.map((exercise) => ({
@@ -75,7 +74,7 @@ function sectionEntry(context: PublishContext, section: Section): SectionEntry {
     summary: section.summary,
     url: publicUrl(course, outputPaths.section(section)),
     apiUrl: publicUrl(course, outputPaths.sectionApi(section)),
-    totals: { lessons: section.lessons.length, minutes, readingTime: readingTimeLabel(minutes), practiceMinutes: sectionPracticeMinutes(section), label: sectionTotalLabel(section) },
+    totals: { lessons: section.lessons.length, minutes, readingTime: courseLabels(course).readingTime(minutes), practiceMinutes: sectionPracticeMinutes(section), label: sectionTotalLabel(courseLabels(course), section) },
     downloads: downloadUrls(context, section),
     groups: section.groups.map((group) => ({ title: group.title || null, lessons: group.lessons.map((lesson) => lesson.id) })),
     lessons: section.lessons.map((lesson) => lessonEntry(course, lesson)),

@@ -9,6 +9,7 @@ import { printingFingerprint } from '../cache/printing.js';
 import { onInterrupt } from '../process/interrupt.js';
 import { createTemplateEnvironment } from '../render/templates.js';
 import { bookSources } from './book-sources.js';
+import { courseLabels } from '../render/labels.js';
 import { bookArtifacts, bookOf } from './books.js';
 import { writeOutput } from './files.js';
 import { addPrintFilters, layOutBook, printView } from './pdf/book-html.js';
@@ -24,7 +25,7 @@ export const pdfWriter: Writer = {
   name: 'pdf',
   description: 'a PDF book per section and one for the whole course',
   offersDownloads: true,
-  artifacts: (course) => bookArtifacts(course, 'pdf', 'Download PDF'),
+  artifacts: (course) => bookArtifacts(course, 'pdf', courseLabels(course).format('downloadPdf')),
   async publish(context) {
     const { course, outDir } = context;
     const env = addPrintFilters(createTemplateEnvironment(course));

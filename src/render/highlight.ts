@@ -47,5 +47,7 @@ export function highlightCode(instance: Highlighter, code: string, lang: string 
   const pre = root.children.find((node): node is Element => node.type === 'element');
   if (!pre) throw new Error(`Shiki returned no <pre> for a ${language} block`);
   pre.properties.dataLanguage = lang ?? 'text';
+  // Code reads left to right in a right-to-left course too; an attribute, since EPUB style sheets may not set `direction`.
+  pre.properties.dir = 'ltr';
   return pre;
 }

@@ -1,5 +1,5 @@
 import type { Lesson, Section } from '../model/course.js';
-import { readingTimeLabel } from '../markdown/words.js';
+import type { Labels } from '../labels/catalogue.js';
 import { constructLabels } from './construct-labels.js';
 
 /** A lesson a lesson requires, as its header lists it. */
@@ -28,18 +28,19 @@ export interface LessonPracticeView {
 }
 
 /** "12 min practice", "~1.2 h practice", or '' for none. */
-export const practiceLabel = (minutes: number): string => (minutes > 0 ? constructLabels.practice(readingTimeLabel(minutes)) : '');
+export const practiceLabel = (labels: Labels, minutes: number): string => (minutes > 0 ? constructLabels.practice(labels.readingTime(minutes)) : '');
 
 /** A section's practice minutes: the sum of its lessons'. */
 export const sectionPracticeMinutes = (section: Section): number => section.lessons.reduce((sum, lesson) => sum + lesson.practice.minutes, 0);
 
 /**
  * The practice part of a lesson's view.
+ * @param labels the course's labels
  * @param lesson the lesson
  * @param lessonsById every lesson of the course, by number (for `requires`)
  * @param href how the medium addresses a lesson
  */
-export function lessonPracticeView(lesson: Lesson, lessonsById: ReadonlyMap<string, Lesson>, href: (lesson: Lesson) => string): LessonPracticeView {
+export function lessonPracticeView(labels: Labels, lesson: Lesson, lessonsById: ReadonlyMap<string, Lesson>, href: (lesson: Lesson) => string): LessonPracticeView {
   const requires = lesson.requires.flatMap((id) => {
     const required = lessonsById.get(id);
     return required ? [{ id, title: required.title, href: href(required) }] : [];
@@ -50,7 +51,7 @@ export function lessonPracticeView(lesson: Lesson, lessonsById: ReadonlyMap<stri
     requires,
     requiresHeading: constructLabels.beforeThisLesson,
     practiceMinutes: lesson.practice.minutes,
-    practiceLabel: practiceLabel(lesson.practice.minutes),
+    practiceLabel: practiceLabel(labels, lesson.practice.minutes),
     exerciseCount: lesson.practice.exercises.length,
     hasQuiz: lesson.practice.quizzes.length > 0,
   };

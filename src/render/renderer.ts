@@ -4,6 +4,7 @@ import { visit } from 'unist-util-visit';
 import { CoursebookError } from '../load/errors.js';
 import type { Course, Lesson, Section } from '../model/course.js';
 import { prepareHighlighter } from './highlight.js';
+import { courseLabels } from './labels.js';
 import { lessonBodyHast, type DiagramBlock } from './lesson-body.js';
 import { unlinkBareAnchors } from './links.js';
 
@@ -38,7 +39,7 @@ function languagesOf(course: Course): Set<string> {
  */
 export async function createRenderer(course: Course, renderDiagram?: (block: DiagramBlock) => Element | undefined): Promise<CourseRenderer> {
   const highlighter = await prepareHighlighter(languagesOf(course));
-  const options = { highlighter, allowScripts: course.config.allowScripts, ...(renderDiagram ? { renderDiagram } : {}) };
+  const options = { highlighter, allowScripts: course.config.allowScripts, labels: courseLabels(course), ...(renderDiagram ? { renderDiagram } : {}) };
   const bodies = new Map<Lesson, HastRoot>();
   const intros = new Map<Section, HastRoot>();
   return {

@@ -3,7 +3,9 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { CoursebookError } from '../load/errors.js';
 import { isInside } from '../load/references.js';
+import type { LabelKey, LabelParams } from '../labels/catalogue.js';
 import type { Course } from '../model/course.js';
+import { courseLabels } from './labels.js';
 
 /** The built-in templates folder shipped with Coursebook. */
 export const builtinTemplates = path.resolve(import.meta.dirname, '..', '..', 'templates');
@@ -25,12 +27,15 @@ export function templateFolders(course: Course): string[] {
 
 /**
  * A Nunjucks environment over the course's template folders. Output is HTML-escaped by default;
- * only values marked `| safe` (rendered lesson bodies) are inserted as markup.
+ * only values marked `| safe` (rendered lesson bodies) are inserted as markup. The global
+ * `label(key, params)` formats a label in the course's language.
  * @param course the course
  */
 export function createTemplateEnvironment(course: Course): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader(templateFolders(course), { noCache: false });
-  return new nunjucks.Environment(loader, { autoescape: true, trimBlocks: true, lstripBlocks: true, throwOnUndefined: false });
+  const env = new nunjucks.Environment(loader, { autoescape: true, trimBlocks: true, lstripBlocks: true, throwOnUndefined: false });
+  // Templates ask for words by key (`label('coverAlt', {title: …})`); the view model carries the plain ones ready-made.
+  return env.addGlobal('label', (key: LabelKey, params?: LabelParams) => courseLabels(course).format(key, params));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Course, Lesson, LessonHeading, Section } from '../model/course.js';
-import { readingTimeLabel } from '../markdown/words.js';
-import { authorLine, lessonCountLabel, minutesLabel, sectionLabel, sectionMinutes, sectionTotalLabel } from './labels.js';
+import { plainLabelKeys, type PlainLabelKey } from '../labels/catalogue.js';
+import { authorLine, courseLabels, lessonCountLabel, minutesLabel, sectionLabel, sectionMinutes, sectionTotalLabel, totalsLabel } from './labels.js';
 import { lessonPracticeView, sectionPracticeMinutes, type LessonPracticeView } from './practice-view.js';
 
 /** How a medium addresses pages; each returns a path relative to the output root (or an in-book href). */
@@ -19,6 +19,8 @@ export interface LessonView extends LessonPracticeView {
   group: string;
   minutes: number;
   minutesLabel: string;
+  /** "7 min read". */
+  readingTimeLabel: string;
   computedMinutes: number;
   words: number;
   href: string;
@@ -61,6 +63,8 @@ export interface SectionView {
   groups: GroupView[];
   lessons: LessonView[];
   firstLesson?: LessonView;
+  /** "Start with 4.1", when the section has lessons. */
+  startLabel: string;
   downloads: DownloadView[];
 }
 
@@ -71,6 +75,12 @@ export interface CourseView {
   authors: string[];
   authorLine: string;
   language: string;
+  /** `ltr` or `rtl`, from the language's script. */
+  direction: 'ltr' | 'rtl';
+  /** Every label without parameters, in the course's language ("Contents", "On this page", …). */
+  labels: Record<PlainLabelKey, string>;
+  /** "No lessons match “{query}”." with `{query}` left for the search script to fill. */
+  searchNoResults: string;
   description: string;
   identifier: string;
   href: string;
@@ -78,6 +88,8 @@ export interface CourseView {
   lessons: LessonView[];
   lessonCountLabel: string;
   readingTimeLabel: string;
+  /** "11 lessons · ~1.7 h reading". */
+  totalLabel: string;
   downloads: DownloadView[];
 }
 
@@ -93,6 +105,7 @@ export function courseView(
   downloads: { section(section: Section): DownloadView[]; course: DownloadView[] } = { section: () => [], course: [] },
 ): CourseView {
   const lessonsById = new Map(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.id, lesson] as const)));
+  const labels = courseLabels(course);
   const sections = course.sections.map((section): SectionView => {
     const lessons = section.lessons.map(
       (lesson): LessonView => ({
@@ -102,32 +115,34 @@ export function courseView(
         summary: lesson.summary,
         group: lesson.group ?? '',
         minutes: lesson.minutes,
-        minutesLabel: minutesLabel(lesson.minutes),
+        minutesLabel: minutesLabel(labels, lesson.minutes),
+        readingTimeLabel: labels.format('lessonReadingTime', { time: minutesLabel(labels, lesson.minutes) }),
         computedMinutes: lesson.computedMinutes,
         words: lesson.words,
         href: addresses.lesson(lesson),
         headings: lesson.headings.filter((h) => h.depth === 2 || h.depth === 3).map(({ depth, text, id }) => ({ depth, text, id })),
         sectionNumber: section.number,
         sectionTitle: section.title,
-        sectionLabel: sectionLabel(section),
-        ...lessonPracticeView(lesson, lessonsById, addresses.lesson),
+        sectionLabel: sectionLabel(labels, section),
+        ...lessonPracticeView(labels, lesson, lessonsById, addresses.lesson),
       }),
     );
     const byPath = new Map(section.lessons.map((lesson, index) => [lesson.path, lessons[index]!]));
     const minutes = sectionMinutes(section);
     const view: SectionView = {
       number: section.number,
-      label: sectionLabel(section),
+      label: sectionLabel(labels, section),
       title: section.title,
       summary: section.summary,
-      lessonCountLabel: lessonCountLabel(section.lessons.length),
-      readingTimeLabel: readingTimeLabel(minutes),
-      totalLabel: sectionTotalLabel(section),
+      lessonCountLabel: lessonCountLabel(labels, section.lessons.length),
+      readingTimeLabel: labels.readingTime(minutes),
+      totalLabel: sectionTotalLabel(labels, section),
       minutes,
       practiceMinutes: sectionPracticeMinutes(section),
       href: addresses.section(section),
       groups: section.groups.map((group) => ({ title: group.title, lessons: group.lessons.map((lesson) => byPath.get(lesson.path)!) })),
       lessons,
+      startLabel: lessons[0] ? labels.format('startWith', { lesson: lessons[0].id }) : '',
       downloads: downloads.section(section),
     };
     if (lessons[0]) view.firstLesson = lessons[0];
@@ -139,15 +154,19 @@ export function courseView(
     title: course.config.title,
     subtitle: course.config.subtitle ?? '',
     authors: course.config.authors,
-    authorLine: authorLine(course.config.authors),
+    authorLine: authorLine(labels, course.config.authors),
     language: course.config.language,
+    direction: labels.direction,
+    labels: Object.fromEntries(plainLabelKeys.map((key) => [key, labels.format(key)])) as Record<PlainLabelKey, string>,
+    searchNoResults: labels.format('searchNoResults', { query: '{query}' }),
     description: course.config.description ?? '',
     identifier: course.config.identifier,
     href: addresses.home,
     sections,
     lessons,
-    lessonCountLabel: lessonCountLabel(lessons.length),
-    readingTimeLabel: readingTimeLabel(totalMinutes),
+    lessonCountLabel: lessonCountLabel(labels, lessons.length),
+    readingTimeLabel: labels.readingTime(totalMinutes),
+    totalLabel: totalsLabel(labels, lessons.length, totalMinutes),
     downloads: downloads.course,
   };
 }

@@ -1,21 +1,34 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { readingTimeLabel } from '../markdown/words.js';
+import { readDeclaredReadingTime, sameReadingTime } from '../labels/reading-time.js';
+import { courseLabels } from '../render/labels.js';
 import type { Rule } from './rule.js';
 
-const normalise = (label: string): string => label.replace(/\s+/g, '').toLowerCase();
-
-/** `reading-time-total`: a section's declared `readingTime` must be the label of its lessons' summed minutes. */
+/**
+ * `reading-time-total`: a section's declared `readingTime` (minutes, or a label in the course's
+ * language or English) must say its lessons' summed minutes. Numbers are compared, not labels.
+ */
 export const readingTimeTotalRule: Rule = {
   ids: ['reading-time-total'],
   check(course) {
     const found: Diagnostic[] = [];
+    const labels = courseLabels(course);
     for (const section of course.sections) {
-      if (section.declaredReadingTime === undefined) continue;
+      const declared = section.declaredReadingTime;
+      if (declared === undefined) continue;
       const total = section.lessons.reduce((sum, lesson) => sum + lesson.minutes, 0);
-      const label = readingTimeLabel(total);
-      if (normalise(label) === normalise(section.declaredReadingTime)) continue;
+      const label = labels.readingTime(total);
+      if (String(declared).replace(/\s+/g, '') === label.replace(/\s+/g, '')) continue;
+      const read = readDeclaredReadingTime(declared, labels);
+      const at = section.fieldPositions.readingTime;
+      if (read === undefined) {
+        found.push(
+          diagnostic('reading-time-total', section.path, at, `Section ${section.number} declares reading time "${declared}", which Coursebook cannot read as a time. Write minutes as a number (\`readingTime: ${total}\`) or a label such as "${label}".`),
+        );
+        continue;
+      }
+      if (sameReadingTime(read, total)) continue;
       found.push(
-        diagnostic('reading-time-total', section.path, section.fieldPositions.readingTime, `Section ${section.number} declares reading time "${section.declaredReadingTime}", but its lessons add up to ${total} min ("${label}"). Set \`readingTime: "${label}"\`.`),
+        diagnostic('reading-time-total', section.path, at, `Section ${section.number} declares reading time "${declared}", but its lessons add up to ${total} min ("${label}"). Set \`readingTime: "${label}"\` or \`readingTime: ${total}\`.`),
       );
     }
     return found;

@@ -4,9 +4,10 @@
   'use strict';
   var data = window.COURSEBOOK_SEARCH;
   var form = document.querySelector('form.search');
-  if (!data || !form || typeof MiniSearch === 'undefined') return;
+  if (!data || !form || typeof MiniSearch === 'undefined' || !window.coursebookTokenize) return;
   var root = document.documentElement.getAttribute('data-root') || '';
-  var shards = data.shards.map(function (shard) { return MiniSearch.loadJS(shard, data.options); });
+  var options = Object.assign({}, data.options, { tokenize: window.coursebookTokenize });
+  var shards = data.shards.map(function (shard) { return MiniSearch.loadJS(shard, options); });
   var index = {
     search: function (query, options) {
       var hits = [];
@@ -25,7 +26,7 @@
     if (hits.length === 0) {
       var none = document.createElement('li');
       none.className = 'search-empty';
-      none.textContent = 'No lessons match “' + query + '”.';
+      none.textContent = (form.getAttribute('data-no-results') || '{query}').replace('{query}', query);
       list.appendChild(none);
       return;
     }

@@ -1,6 +1,6 @@
 import { titleIdentifier } from '../../config/load.js';
 import type { Course, Lesson, Section } from '../../model/course.js';
-import { sectionLabel } from '../../render/labels.js';
+import { courseLabels, sectionLabel } from '../../render/labels.js';
 import type { BookScope } from '../books.js';
 
 /** One EPUB to write: a section on its own, or the whole course. */
@@ -38,16 +38,17 @@ export function sectionIdentifier(course: Course, section: Section): string {
  */
 export function planBook(course: Course, book: BookScope): BookPlan {
   const { config } = course;
+  const labels = courseLabels(course);
   const { section } = book;
   if (section) {
     // dc:description may not be empty; a section without a summary is described by its title.
-    return { ...book, identifier: sectionIdentifier(course, section), title: `${sectionLabel(section)} · ${section.title}`, subtitle: config.title, description: section.summary || `${sectionLabel(section)}: ${section.title}.` };
+    return { ...book, identifier: sectionIdentifier(course, section), title: `${sectionLabel(labels, section)} · ${section.title}`, subtitle: config.title, description: section.summary || `${sectionLabel(labels, section)}: ${section.title}.` };
   }
   return {
     ...book,
     identifier: config.identifier,
     title: config.title,
     subtitle: config.subtitle ?? '',
-    description: config.description ?? config.subtitle ?? course.sections.map((candidate) => `${sectionLabel(candidate)}: ${candidate.title}.`).join(' '),
+    description: config.description ?? config.subtitle ?? course.sections.map((candidate) => `${sectionLabel(labels, candidate)}: ${candidate.title}.`).join(' '),
   };
 }

@@ -53,7 +53,8 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const { env } = tools;
   const policy = epubLinkPolicy(course, book);
   const language = course.config.language;
-  const frame = (title: string, bodyClass: string, content: string): string => renderTemplate(env, 'epub/page.njk', { language, title, bodyClass, content });
+  const direction = view.direction;
+  const frame = (title: string, bodyClass: string, content: string): string => renderTemplate(env, 'epub/page.njk', { language, direction, title, bodyClass, content });
 
   // Every body is linked first, so each can be checked against the ids of the chapters it links to.
   const drafts: { filename: string; part: string; title: string; bodyClass: string; body: HastRoot; page: (bodyHtml: string) => string }[] = [];
@@ -132,9 +133,9 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
     chapters: [coverChapter, ...chapters],
     css: tools.css,
     cover,
-    navDocument: renderTemplate(env, 'epub/nav.njk', { language, course: view, book: bookView, entries, pageList, bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title } }),
+    navDocument: renderTemplate(env, 'epub/nav.njk', { language, direction, course: view, book: bookView, entries, pageList, bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title } }),
     ncxDocument: renderTemplate(env, 'epub/toc.ncx.njk', { language, book: bookView, authors: course.config.authors, ...ncx }),
-    packageDocument: (images) => renderTemplate(env, 'epub/package.opf.njk', { book: pkg, manifest: [...pkg.manifest, ...images.map((image) => ({ ...image, properties: '' }))] }),
+    packageDocument: (images) => renderTemplate(env, 'epub/package.opf.njk', { book: pkg, direction, manifest: [...pkg.manifest, ...images.map((image) => ({ ...image, properties: '' }))] }),
     date,
     warn: context.log,
   });

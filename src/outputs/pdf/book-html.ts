@@ -147,7 +147,7 @@ export function printView(course: Course): CourseView {
  */
 export function layOutBook(env: nunjucks.Environment, course: Course, render: CourseRenderer, book: Book, buildDate: Date, view: CourseView = printView(course)): BookLayout {
   const sectionViews = view.sections.filter((section) => book.sections.some((printed) => printed.number === section.number));
-  const heads: RunningHead[] = [{ anchor: 'contents', left: 'Contents', right: '' }];
+  const heads: RunningHead[] = [{ anchor: 'contents', left: view.labels.contents, right: '' }];
   const places: (BlockPlace & { anchor: string })[] = [];
   const solutions = new PrintSolutions();
   const parts = book.sections.map((section, s) => {
@@ -173,7 +173,8 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const contents = contentsOf(view, book);
   const appendix = solutions.appendix();
   if (appendix) heads.push({ anchor: solutionsAnchor, left: constructLabels.solutions, right: '' });
-  const styles = pageStyles(course.config.paper, heads);
+  // A right-to-left book is mirrored: the section's head at the top right, the lesson's at the top left.
+  const styles = pageStyles(course.config.paper, view.direction === 'rtl' ? heads.map((head) => ({ ...head, left: head.right, right: head.left })) : heads);
   const frame = {
     course: view,
     book: { title, subject, section: book.section ? sectionViews[0] : undefined, dateLabel: dateLabel(course.config.language, buildDate), pageStyles: styles },

@@ -4,6 +4,7 @@ import type { ContainerDirective } from 'mdast-util-directive';
 import type { Handler, State } from 'mdast-util-to-hast';
 import { practiceId, type LessonPractice } from '../../markdown/practice.js';
 import { constructLabels } from '../construct-labels.js';
+import type { Labels } from '../../labels/catalogue.js';
 import { minutesLabel } from '../labels.js';
 import type { ConstructSlots } from './slots.js';
 
@@ -12,6 +13,8 @@ export interface PracticeContext {
   /** "4.5"; exercises are numbered "4.5.1", "4.5.2"… When absent (a section introduction), "1", "2"… */
   lessonId?: string;
   practice?: LessonPractice;
+  /** The course's labels, for minutes in the course language. */
+  labels: Labels;
 }
 
 const letter = (index: number): string => String.fromCharCode(65 + index);
@@ -43,7 +46,7 @@ function exercise(state: State, node: ContainerDirective, slots: ConstructSlots,
   const title = summary?.title ?? node.attributes?.title ?? '';
   const difficulty = node.attributes?.difficulty;
   return slots.slot('div', contentOf(state, node), (children) => {
-    const meta = [difficulty ? constructLabels.difficulty[difficulty] ?? difficulty : '', summary ? minutesLabel(summary.minutes) : ''].filter(Boolean).join(' · ');
+    const meta = [difficulty ? constructLabels.difficulty[difficulty] ?? difficulty : '', summary ? minutesLabel(context.labels, summary.minutes) : ''].filter(Boolean).join(' · ');
     return h('section.exercise', { id, ariaLabelledBy: [`${id}-label`], dataNumber: number }, [
       h('p.exercise-label', { id: `${id}-label` }, [h('span.exercise-number', constructLabels.exercise(number)), ...(title ? [' ', h('span.exercise-title', title)] : [])]),
       ...(meta ? [h('p.exercise-meta', meta)] : []),
