@@ -14,13 +14,9 @@ import { onInterrupt } from './process/interrupt.js';
 import type { Writer } from './outputs/writer.js';
 import { browserSession, type BrowserSession } from './browser/chromium.js';
 import { cacheFolder, type CacheOptions } from './cache/folder.js';
-import { buildKeys } from './cache/keys.js';
-import { OutputCache } from './cache/outputs.js';
 import { DiagramCache } from './diagrams/cache.js';
 import { diagramHash } from './diagrams/collect.js';
-import { diagramFigure } from './diagrams/figure.js';
 import { prepareDiagrams, type PreparedDiagrams } from './diagrams/index.js';
-import { createRenderer } from './render/renderer.js';
 import { checkCourse } from './rules/index.js';
 
 /** The result of `check`: the course, its rendered diagrams and every diagnostic, sorted. */
@@ -200,6 +196,14 @@ async function buildWith(contentDir: string, options: BuildOptions, formats: str
     await createStaging(outDir);
     const date = await buildDate(checked.course);
     const results = checked.diagrams.results;
+    // Imported here, not at the top: `check` needs none of them, and Shiki, parse5 and the
+    // template engine would cost every command their start-up time.
+    const [{ createRenderer }, { diagramFigure }, { buildKeys }, { OutputCache }] = await Promise.all([
+      import('./render/renderer.js'),
+      import('./diagrams/figure.js'),
+      import('./cache/keys.js'),
+      import('./cache/outputs.js'),
+    ]);
     const render = await createRenderer(checked.course, (block) => {
       const hash = diagramHash(block.source);
       const result = results.get(hash);

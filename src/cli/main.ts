@@ -4,9 +4,9 @@ import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics, reporterNames, type ReporterName } from '../diagnostics/reporters.js';
 import { CoursebookError } from '../load/errors.js';
 import { writers } from '../outputs/index.js';
-import { build, check, type CheckResult } from '../pipeline.js';
+import type { CheckResult } from '../pipeline.js';
 import { progressPrinter, writtenLine } from './progress.js';
-import { defaultServeFormats, defaultServePort, serve } from '../serve/serve.js';
+import { defaultServeFormats, defaultServePort } from '../serve/defaults.js';
 
 /** Where the CLI writes, so tests can capture it. */
 export interface CliIO {
@@ -67,6 +67,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--strict', 'treat warnings as errors for the exit code', false)
     .option('--no-cache', 'ignore and do not write the .coursebook-cache folder')
     .action(async (contentDir: string, options: { reporter: ReporterName; strict: boolean; cache: boolean }) => {
+      const { check } = await import('../pipeline.js');
       exitCode = report(await check(contentDir, { cache: options.cache }), options.reporter, options.strict, io);
     });
 
@@ -86,6 +87,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
       const verbosity = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
       const onEvent = progressPrinter(io.stderr, { tty: io.stderrTTY, colors: pc.createColors(io.stderrColor), verbosity });
+      const { build } = await import('../pipeline.js');
       const result = await build(contentDir, { out: options.out, force: options.force, cache: options.cache, onEvent, ...(formats ? { formats } : {}) });
       const quietClean = options.quiet && result.diagnostics.length === 0;
       const checkCode = quietClean ? exitCodes.ok : report(result, options.reporter, options.strict, io);
@@ -110,6 +112,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .action(async (contentDir: string, options: { out?: string; format?: string; host: string; port?: number; cache: boolean }) => {
       const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
       const terminal = { stdout: io.stdout, stderr: io.stderr, colors: pc.createColors(io.color && io.stderrColor), cwd: io.cwd };
+      const { serve } = await import('../serve/serve.js');
       const session = await serve(contentDir, { host: options.host, cache: options.cache, terminal, ...(options.out ? { out: options.out } : {}), ...(formats ? { formats } : {}), ...(options.port === undefined ? {} : { port: options.port }) });
       await session.closed;
       exitCode = exitCodes.ok;
