@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { countBySeverity } from '../diagnostics/diagnostic.js';
@@ -7,6 +8,9 @@ import { writers } from '../outputs/index.js';
 import type { CheckResult } from '../pipeline.js';
 import { progressPrinter, writtenLine } from './progress.js';
 import { defaultServeFormats, defaultServePort } from '../serve/defaults.js';
+
+/** This package's version, from its package.json (lib/cli/ and lib/cli-bundle/ both sit two levels below it). */
+const packageVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Where the CLI writes, so tests can capture it. */
 export interface CliIO {
@@ -54,7 +58,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const reporterOption = () => new Option('--reporter <name>', 'how to print diagnostics').choices(reporterNames).default('text');
   const program = new Command('coursebook')
     .description('Compile a Markdown course into a checked website, PDF, EPUB and JSON catalogue.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run coursebook --help for usage)');
