@@ -130,6 +130,9 @@ const hasHugo = (() => {
   }
 })();
 
+/** The machine's load when the run started: other work on the same cores stretches every wall time. */
+const loadAtStart = os.loadavg()[0]!;
+
 // Start-up: what a pre-commit hook or an editor pays on every call, on the embedded course.
 {
   const work = path.join(here, '.work', 'startup');
@@ -237,7 +240,7 @@ for (const size of sizes) {
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${os.availableParallelism()} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`;
 const table = [
-  `Machine: ${machine}. Run ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${machine}. Run ${new Date().toISOString().slice(0, 10)}; load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end (${os.availableParallelism()} means the cores were fully busy).`,
   '',
   'Wall times; one run each unless the row says median. "÷ Hugo" and "÷ pandoc" are our wall time over, at the same size in the same run, Hugo\'s full build and pandoc\'s conversion of all lessons in one file to HTML (below 1 is faster than them).',
   '',
