@@ -4,7 +4,8 @@
  * edit; `serve` from save to reload at 1,100), and Hugo and pandoc on the same lessons when they
  * are installed. Every row of ours shows its time over Hugo's full build and over pandoc's
  * one-file HTML conversion of the same lessons, measured in the same run.
- * Prints a Markdown table and writes it to bench/results.md. Sizes: BENCH_SIZES=11,110.
+ * Prints a Markdown table and writes it to bench/results.md. Sizes: BENCH_SIZES=11,110 (empty:
+ * start-up only).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ const here = import.meta.dirname;
 const projectRoot = path.resolve(here, '..');
 const bin = path.join(projectRoot, 'bin', 'coursebook.js');
 const probe = path.join(here, 'rss-probe.mjs');
-const sizes = (process.env.BENCH_SIZES ?? '11,110,1100').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '11,110,1100').split(',').map(Number).filter((size) => size > 0);
 
 interface Measure {
   seconds: number;
@@ -75,7 +76,7 @@ async function measureMany(jobs: { command: string; args: string[]; cwd: string 
 const rows: string[][] = [];
 /** Per course size, the rows of ours, to be given their ratios to Hugo and pandoc. */
 const oursBySize = new Map<number, { row: string[]; seconds: number }[]>();
-const fmt = (m: Measure): string => `${m.seconds.toFixed(2)} s${m.ok ? '' : ' (failed)'}`;
+const fmt = (m: Measure): string => `${m.seconds.toFixed(m.seconds < 1 ? 3 : 2)} s${m.ok ? '' : ' (failed)'}`;
 /** "ours 12.3× faster" or "ours 1.6× slower". */
 const ratio = (theirs: Measure, ours: Measure): string => (theirs.seconds >= ours.seconds ? `ours ${(theirs.seconds / ours.seconds).toFixed(1)}× faster` : `ours ${(ours.seconds / theirs.seconds).toFixed(1)}× slower`);
 const mb = (m: Measure): string => (m.rssBytes ? `${Math.round(m.rssBytes / 1e6)} MB` : '');
@@ -100,14 +101,19 @@ function compareWith(size: number, column: 4 | 5, theirs: Measure): void {
 }
 
 /** "missed" when a median is over its target in seconds. */
-const verdict = (seconds: number, target: number): string => (seconds <= target ? 'met' : `**missed** by ${(seconds - target).toFixed(2)} s`);
+const verdict = (seconds: number, target: number): string => (seconds <= target ? 'met' : `**missed** by ${(seconds - target).toFixed(3)} s`);
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-/** Runs a command `times` times; the median wall time, and whether every run succeeded. */
+/**
+ * Runs a command `times` times as it is (the probe's own import would add to a start-up time),
+ * then three times with the probe: the median wall time, and the median CPU time and peak RSS.
+ */
 async function medianOf(times: number, command: string, args: string[], cwd: string): Promise<Measure> {
-  const runs: Measure[] = [];
-  for (let run = 0; run < times; run++) runs.push(await measure(command, args, cwd, true));
-  return { seconds: median(runs.map((m) => m.seconds)), ok: runs.every((m) => m.ok), rssBytes: median(runs.map((m) => m.rssBytes ?? 0)), cpuSeconds: median(runs.map((m) => m.cpuSeconds ?? 0)) };
+  const plain: Measure[] = [];
+  const probed: Measure[] = [];
+  for (let run = 0; run < times; run++) plain.push(await measure(command, args, cwd, false));
+  for (let run = 0; run < 3; run++) probed.push(await measure(command, args, cwd, true));
+  return { seconds: median(plain.map((m) => m.seconds)), ok: [...plain, ...probed].every((m) => m.ok), rssBytes: median(probed.map((m) => m.rssBytes ?? 0)), cpuSeconds: median(probed.map((m) => m.cpuSeconds ?? 0)) };
 }
 
 const hasPandoc = (() => {
@@ -143,7 +149,7 @@ const loadAtStart = os.loadavg()[0]!;
   const version = await medianOf(7, process.execPath, [bin, '--version'], work);
   await measure(process.execPath, [bin, 'check', 'content'], work, false);
   const checkWarm = await medianOf(7, process.execPath, [bin, 'check', 'content'], work);
-  const cpuNote = (m: Measure): string => `CPU ${m.cpuSeconds?.toFixed(2)} s; Node alone starts in ${nodeOnly.seconds.toFixed(2)} s (CPU ${nodeOnly.cpuSeconds?.toFixed(2)} s) in this run`;
+  const cpuNote = (m: Measure): string => `CPU ${m.cpuSeconds?.toFixed(3)} s; Node alone starts in ${nodeOnly.seconds.toFixed(3)} s (CPU ${nodeOnly.cpuSeconds?.toFixed(3)} s) in this run`;
   record(11, '`--version` (median of 7)', version, `≤ 0.1 s: ${verdict(version.seconds, 0.1)}`, cpuNote(version));
   record(11, '`check content`, warm, embedded course (median of 7)', checkWarm, `≤ 0.35 s: ${verdict(checkWarm.seconds, 0.35)}`, cpuNote(checkWarm));
 }
