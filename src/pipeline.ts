@@ -6,7 +6,7 @@ import { checkGlyphs } from './fonts/glyphs.js';
 import { CoursebookError } from './load/errors.js';
 import { loadCourse } from './load/load.js';
 import type { Course } from './model/course.js';
-import { writers } from './outputs/index.js';
+import { loadWriter, writers, type WriterEntry } from './outputs/index.js';
 import { plan, type PublicationPlan } from './outputs/plan.js';
 import { listFiles } from './outputs/files.js';
 import { acquireOutputLock, lockPath } from './outputs/lock.js';
@@ -15,15 +15,11 @@ import { onInterrupt } from './process/interrupt.js';
 import type { Writer } from './outputs/writer.js';
 import { browserSession, type BrowserSession } from './browser/chromium.js';
 import { cacheFolder, type CacheOptions } from './cache/folder.js';
-import { buildKeys } from './cache/keys.js';
-import { OutputCache } from './cache/outputs.js';
+import type { DiagramBlock } from './diagrams/caption.js';
+import type { Element } from 'hast';
 import { DiagramCache } from './diagrams/cache.js';
 import { diagramHash } from './diagrams/collect.js';
-import { diagramFigure } from './diagrams/figure.js';
 import { prepareDiagrams, type PreparedDiagrams } from './diagrams/index.js';
-import { createRenderer } from './render/renderer.js';
-import type { DiagramBlock } from './render/lesson-body.js';
-import type { Element } from 'hast';
 import { checkCourse } from './rules/index.js';
 
 /** The result of `check`: the course, its rendered diagrams and every diagnostic, sorted. */
@@ -75,7 +71,7 @@ export interface BuildOptions extends CheckOptions {
   /** Format names; all registered formats when omitted. */
   formats?: string[];
   /** The writer table to choose from (default: the built-in `writers`); a test or plugin may add rows. */
-  writers?: readonly Writer[];
+  writers?: readonly WriterEntry[];
   /**
    * The date every output carries. When absent: SOURCE_DATE_EPOCH if set, else each output's own
    * sources' newest modification time (a book's date moves only when its own sources change).
@@ -162,7 +158,7 @@ export async function buildDate(course: Course, fixed: Date | undefined = source
  * @param table the writers to choose from
  * @throws CoursebookError naming the known formats for a name that is none of them
  */
-export function selectWriters(names: readonly string[] | undefined, table: readonly Writer[] = writers): Writer[] {
+export function selectWriters(names: readonly string[] | undefined, table: readonly WriterEntry[] = writers): WriterEntry[] {
   if (!names) return [...table];
   return names.map((name) => {
     const writer = table.find((candidate) => candidate.name === name);
@@ -179,7 +175,8 @@ export function selectWriters(names: readonly string[] | undefined, table: reado
  */
 export async function build(contentDir: string, options: BuildOptions): Promise<BuildResult> {
   const table = options.writers ?? writers;
-  const selected = selectWriters(options.formats, table);
+  // Writer modules load only when a build selects them: `check` and `--version` never pay for them.
+  const selected = await Promise.all(selectWriters(options.formats, table).map(loadWriter));
   const browser = options.browser ?? browserSession();
   try {
     return await buildWith(contentDir, options, table, selected, browser);
@@ -251,7 +248,7 @@ async function summarise(folder: string, written: Map<string, string[]>): Promis
 }
 
 /** The diagram figure for a mermaid block, from the diagrams `check` rendered. */
-function figureFor(diagrams: PreparedDiagrams): (block: DiagramBlock) => Element | undefined {
+function figureFor(diagrams: PreparedDiagrams, diagramFigure: (typeof import('./diagrams/figure.js'))['diagramFigure']): (block: DiagramBlock) => Element | undefined {
   return (block) => {
     const hash = diagramHash(block.source);
     const result = diagrams.results.get(hash);
@@ -259,7 +256,7 @@ function figureFor(diagrams: PreparedDiagrams): (block: DiagramBlock) => Element
   };
 }
 
-async function buildWith(contentDir: string, options: BuildOptions, table: readonly Writer[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
+async function buildWith(contentDir: string, options: BuildOptions, table: readonly WriterEntry[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
   const formats = selected.map((writer) => writer.name);
   const emit = options.onEvent ?? (() => {});
   const timed = async <T>(step: string, work: () => Promise<T>, describe: (value: T) => string | undefined = () => undefined): Promise<T> => {
@@ -277,6 +274,14 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
   const publication = plan(course, selected, table);
   const fixedDate = options.date ?? sourceDateEpoch();
   const sourceDate = sourceDates(course, fixedDate);
+  // Imported here, not at the top: `check` needs none of them, and Shiki, parse5 and the
+  // template engine would cost every command their start-up time.
+  const [{ createRenderer }, { diagramFigure }, { buildKeys }, { OutputCache }] = await Promise.all([
+    import('./render/renderer.js'),
+    import('./diagrams/figure.js'),
+    import('./cache/keys.js'),
+    import('./cache/outputs.js'),
+  ]);
   const cache = new OutputCache(cacheFolder(course.root, course.config, options));
   return withStagingFolder(outDir, options.lockWaitMs, async (staging) => {
     const context = {
@@ -285,7 +290,7 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
       plan: publication,
       buildDate: await sourceDate(allSources(course)),
       sourceDate,
-      render: await createRenderer(course, figureFor(checked.diagrams)),
+      render: await createRenderer(course, figureFor(checked.diagrams, diagramFigure)),
       browser,
       cache,
       keys: await buildKeys(course),

@@ -1,14 +1,17 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics, reporterNames, type ReporterName } from '../diagnostics/reporters.js';
 import { CoursebookError } from '../load/errors.js';
 import { writers } from '../outputs/index.js';
-import { build, check, sourceDateEpoch, type CheckResult } from '../pipeline.js';
+import type { CheckResult } from '../pipeline.js';
 import { ruleCatalogue } from '../diagnostics/catalogue.js';
-import { initCourse } from '../init/init.js';
 import { progressPrinter, writtenLine } from './progress.js';
-import { defaultServeFormats, defaultServePort, serve } from '../serve/serve.js';
+import { defaultServeFormats, defaultServePort } from '../serve/defaults.js';
+
+/** This package's version, from its package.json (lib/cli/ and lib/cli-bundle/ both sit two levels below it). */
+const packageVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Where the CLI writes, so tests can capture it. */
 export interface CliIO {
@@ -71,7 +74,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const reporterOption = () => new Option('--reporter <name>', 'how to print diagnostics').choices(reporterNames).default('text');
   const program = new Command('coursebook')
     .description('Compile a Markdown course into a checked website, PDF, EPUB and JSON catalogue.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run coursebook --help for usage)');
@@ -89,6 +92,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         io.stdout(ruleList(options.reporter));
         return;
       }
+      const { check } = await import('../pipeline.js');
       exitCode = report(await check(contentDir, { cache: options.cache }), options.reporter, options.strict, io);
     });
 
@@ -97,6 +101,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .description('write a minimal course to start from into a new or empty folder')
     .argument('[dir]', 'the folder to create', 'content')
     .action(async (dir: string) => {
+      const { initCourse } = await import('../init/init.js');
       const result = await initCourse(dir);
       io.stdout(`Wrote a starter course (${result.files.length} files) to ${result.dir}.
 Next: coursebook check ${dir} && coursebook build ${dir} --out dist
@@ -119,6 +124,7 @@ Next: coursebook check ${dir} && coursebook build ${dir} --out dist
       const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
       const verbosity = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
       const onEvent = progressPrinter(io.stderr, { tty: io.stderrTTY, colors: pc.createColors(io.stderrColor), verbosity });
+      const { build, sourceDateEpoch } = await import('../pipeline.js');
       const date = sourceDateEpoch();
       const result = await build(contentDir, { out: options.out, force: options.force, cache: options.cache, onEvent, ...(formats ? { formats } : {}), ...(date ? { date } : {}) });
       const quietClean = options.quiet && result.diagnostics.length === 0;
@@ -144,6 +150,7 @@ Next: coursebook check ${dir} && coursebook build ${dir} --out dist
     .action(async (contentDir: string, options: { out?: string; format?: string; host: string; port?: number; cache: boolean }) => {
       const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
       const terminal = { stdout: io.stdout, stderr: io.stderr, colors: pc.createColors(io.color && io.stderrColor), cwd: io.cwd };
+      const { serve } = await import('../serve/serve.js');
       const session = await serve(contentDir, { host: options.host, cache: options.cache, terminal, ...(options.out ? { out: options.out } : {}), ...(formats ? { formats } : {}), ...(options.port === undefined ? {} : { port: options.port }) });
       await session.closed;
       exitCode = exitCodes.ok;

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { Course, Point } from '../model/course.js';
-import { splitDiagramCaption } from '../render/lesson-body.js';
+import { splitDiagramCaption } from './caption.js';
 import { diagramConfig } from './config.js';
 
 const require = createRequire(import.meta.url);

@@ -1,15 +1,48 @@
-import { htmlWriter } from './html.js';
-import { jsonWriter } from './json.js';
-import { pdfWriter } from './pdf.js';
-import { epubWriter } from './epub.js';
 import type { Writer } from './writer.js';
 
 /**
- * The table of output formats, in build order. Adding a format is adding a module and a row.
+ * A row of the writer table whose module is imported when a build selects it, so commands that
+ * publish nothing (`--version`, `check`) never load Shiki, svgo, pdf-lib or epub-gen-memory.
  */
-export const writers: Writer[] = [htmlWriter, jsonWriter, pdfWriter, epubWriter];
+export interface WriterRow {
+  /** The `--format` name, equal to the writer module's own. */
+  name: string;
+  /** The writer module's one-line description. */
+  description: string;
+  /** Whether the writer offers downloads, as the module says. */
+  offersDownloads?: boolean;
+  /** Imports the writer module and returns its writer. */
+  load(): Promise<Writer>;
+}
+
+/** A writer, or a row that loads one: what the table and `build({ writers })` accept. */
+export type WriterEntry = Writer | WriterRow;
+
+/**
+ * The writer an entry stands for, importing its module when it is a lazy row.
+ * @param entry a writer or a row of the table
+ */
+export async function loadWriter(entry: WriterEntry): Promise<Writer> {
+  return 'load' in entry ? entry.load() : entry;
+}
+
+function lazyWriter(name: string, description: string, load: () => Promise<Writer>, offersDownloads = false): WriterRow {
+  return { name, description, load, ...(offersDownloads ? { offersDownloads } : {}) };
+}
+
+/**
+ * The table of output formats, in build order. Adding a format is adding a module and a row.
+ * Note: names and descriptions are repeated here so the table costs nothing to import; a test
+ * holds them equal to each writer module's.
+ */
+export const writers: WriterEntry[] = [
+  lazyWriter('html', 'a static website with offline search', async () => (await import('./html.js')).htmlWriter),
+  lazyWriter('json', 'a JSON catalogue API with JSON Schemas (api/catalogue.json)', async () => (await import('./json.js')).jsonWriter),
+  lazyWriter('pdf', 'a PDF book per section and one for the whole course', async () => (await import('./pdf.js')).pdfWriter, true),
+  lazyWriter('epub', 'EPUB 3 books, one per section and one for the whole course', async () => (await import('./epub.js')).epubWriter, true),
+];
 
 /** Looks a writer up by its `--format` name. */
-export function findWriter(name: string): Writer | undefined {
+export function findWriter(name: string): WriterEntry | undefined {
   return writers.find((writer) => writer.name === name);
 }

@@ -1,4 +1,5 @@
 import type { Course, Lesson, Section } from '../model/course.js';
+import type { WriterEntry } from './index.js';
 import type { Writer } from './writer.js';
 
 /** What an artifact covers: the whole site, the course as one book, one section, or one lesson. */
@@ -51,7 +52,7 @@ export interface PublicationPlan {
  * @param selected the writers of this build, in build order
  * @param registered every writer that could be selected (for `downloadFormats`)
  */
-export function plan(course: Course, selected: readonly Writer[], registered: readonly Writer[] = selected): PublicationPlan {
+export function plan(course: Course, selected: readonly Writer[], registered: readonly WriterEntry[] = selected): PublicationPlan {
   const artifacts = selected.flatMap((writer) => writer.artifacts(course).map((spec): Artifact => ({ ...spec, format: writer.name })));
   const byFormat = new Map<string, Artifact[]>();
   for (const artifact of artifacts) {

@@ -7,6 +7,7 @@ import { toHast } from 'mdast-util-to-hast';
 import type { Highlighter } from 'shiki';
 import { visit, SKIP } from 'unist-util-visit';
 import { constructHandlers, type PracticeContext } from './constructs/index.js';
+import { splitDiagramCaption, type DiagramBlock } from '../diagrams/caption.js';
 import { highlightCode } from './highlight.js';
 
 /**
@@ -22,17 +23,7 @@ const lessonSchema: Schema = {
   },
 };
 
-/** A diagram block waiting for its SVG: its source and caption. */
-export interface DiagramBlock {
-  source: string;
-  caption: string;
-}
-
-/** Reads the `%% caption: …` line of a mermaid block; the rest is the diagram source. */
-export function splitDiagramCaption(value: string): DiagramBlock {
-  const match = /^\s*%%\s*caption:\s*(.+)$/m.exec(value);
-  return { source: value, caption: match?.[1]?.trim() ?? '' };
-}
+export { splitDiagramCaption, type DiagramBlock };
 
 /** Options for turning a lesson's mdast into its body. */
 export interface BodyOptions extends PracticeContext {

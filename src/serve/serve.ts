@@ -8,6 +8,7 @@ import { build, type BuildResult } from '../pipeline.js';
 import { onInterrupt } from '../process/interrupt.js';
 import { builtinTemplates } from '../render/templates.js';
 import { LiveEvents } from './events.js';
+import { defaultServeFormats, defaultServePort } from './defaults.js';
 import { diagnosticsReport, errorReport } from './problems.js';
 import { BuildQueue } from './queue.js';
 import { createSiteServer, listen } from './server.js';
@@ -52,10 +53,7 @@ export interface ServeSession {
   closed: Promise<void>;
 }
 
-/** Formats `serve` builds unless told otherwise: the ones a browser shows, and fast to rebuild. */
-export const defaultServeFormats: readonly string[] = ['html', 'json'];
-/** The port `serve` starts looking from. */
-export const defaultServePort = 4000;
+export { defaultServeFormats, defaultServePort };
 /** How many ports from the default one `serve` tries before giving up. */
 const portTries = 20;
 /** Long enough to merge an editor's writes of one save, short enough not to be felt. */
