@@ -129,7 +129,7 @@ describe('diagrams in every format', () => {
     const opf = await zip.file(/content\.opf$/)[0]!.async('string');
     const chapter = await zip.file(/lesson-4\.5\.xhtml$/)[0]!.async('string');
     expect(chapter).toMatch(/<figure class="diagram"[\s\S]*?<svg[\s\S]*?<text[\s\S]*?RequestVote\(term 2\)/);
-    expect(chapter).toContain('<figcaption>Raft leader election after the leader crashes, then one replicated write in a three-node cluster</figcaption>');
+    expect(chapter).toContain('<figcaption>Raft leader election after the leader crashes, the new leader&apos;s no-op, then one replicated write in a three-node cluster</figcaption>');
     expect(chapter).not.toMatch(/diagram-dark|sequenceDiagram|%% caption/);
     expect(opf).toMatch(/href="lesson-4\.5\.xhtml"[^>]*properties="svg"/);
   });

@@ -11,7 +11,7 @@ import { buildKeys } from '../src/cache/keys.js';
 import { OutputCache } from '../src/cache/outputs.js';
 import { jsonWriter } from '../src/outputs/json.js';
 import { build, buildDate, check, selectWriters } from '../src/pipeline.js';
-import { writers } from '../src/outputs/index.js';
+import { loadWriter, writers } from '../src/outputs/index.js';
 import { plan } from '../src/outputs/plan.js';
 import { createRenderer } from '../src/render/renderer.js';
 import { fixture, scratchCopy, scratchDir } from './helpers.js';
@@ -304,7 +304,7 @@ describe('json writer: downloads and reproducibility', () => {
     cleanups.push(() => browser.close());
     const cache = new OutputCache(undefined);
     const publish = async (formats: string[]): Promise<string | void> => {
-      const publication = plan(course, selectWriters(formats), writers);
+      const publication = plan(course, await Promise.all(selectWriters(formats).map(loadWriter)), writers);
       return jsonWriter.publish({ course, outDir: dir, plan: publication, artifacts: publication.of('json'), buildDate: date, sourceDate: async () => date, render, browser, cache, keys: await buildKeys(course), log: () => {}, progress: () => {} });
     };
     expect(await publish(['json', 'pdf', 'epub'])).toBe('14 documents, 3 schemas');

@@ -102,7 +102,7 @@ interface Bookmark {
 }
 
 /** The entries of a printed table of contents, as pdftotext shows them. */
-function contentsEntries(pages: string[]): { kind: 'section' | 'lesson' | 'heading'; label: string; title: string; page: number; lesson?: string }[] {
+function contentsEntries(pages: string[]): { kind: 'section' | 'lesson' | 'heading' | 'appendix'; label: string; title: string; page: number; lesson?: string }[] {
   const entries: ReturnType<typeof contentsEntries> = [];
   let lesson = '';
   for (const text of pages) {
@@ -110,7 +110,11 @@ function contentsEntries(pages: string[]): { kind: 'section' | 'lesson' | 'headi
       const section = /^Section (\d+)\s+(.+?)\s{2,}(\d+)$/.exec(line);
       const lessonLine = /^(\d+\.\d+)\s+(.+?)\s{2,}(\d+)$/.exec(line);
       const heading = /^\s+(\S.*?)\s{2,}(\d+)$/.exec(line);
-      if (section) entries.push({ kind: 'section', label: section[1]!, title: section[2]!, page: Number(section[3]) });
+      const appendix = /^\s*(Solutions)\s{2,}(\d+)$/.exec(line);
+      if (appendix) {
+        lesson = '';
+        entries.push({ kind: 'appendix', label: '', title: appendix[1]!, page: Number(appendix[2]) });
+      } else if (section) entries.push({ kind: 'section', label: section[1]!, title: section[2]!, page: Number(section[3]) });
       else if (lessonLine) {
         lesson = `${lessonLine[1]} ${lessonLine[2]}`;
         entries.push({ kind: 'lesson', label: lessonLine[1]!, title: lessonLine[2]!, page: Number(lessonLine[3]) });
@@ -181,11 +185,15 @@ describe('the section PDF of the real course', () => {
   it('prints a table of contents whose every page number is the page the entry is on', () => {
     const section = course.sections[0]!;
     const entries = contentsEntries(texts.slice(1, 5));
-    const expected = 1 + section.lessons.length + section.lessons.reduce((sum, lesson) => sum + lesson.headings.filter((h) => h.depth === 2).length, 0);
+    // The section, its lessons and their h2 headings, then the Solutions appendix (Section 4 has exercises).
+    const expected = 1 + section.lessons.length + section.lessons.reduce((sum, lesson) => sum + lesson.headings.filter((h) => h.depth === 2).length, 0) + 1;
     expect(entries).toHaveLength(expected);
+    expect(entries.at(-1)).toMatchObject({ kind: 'appendix', title: 'Solutions' });
     for (const entry of entries) {
       const page = texts[entry.page - 1]!;
-      if (entry.kind === 'section') {
+      if (entry.kind === 'appendix') {
+        expect(squash(page)).toContain('Solutions');
+      } else if (entry.kind === 'section') {
         expect(squash(page)).toContain(`SECTION ${entry.label} ${entry.title}`);
       } else if (entry.kind === 'lesson') {
         expect(page, `${entry.label} ${entry.title} on page ${entry.page}`).toMatch(new RegExp(`^\\s*${entry.label.replace('.', '\\.')} · `, 'm'));
@@ -246,12 +254,13 @@ describe('the section PDF of the real course', () => {
     const { outline } = await readPdf(path.join(out, sectionPdf));
     const section = course.sections[0]!;
     const entries = contentsEntries(texts.slice(1, 5));
-    expect(outline.map((item) => item.title)).toEqual(['Section 4 · Distributed Systems']);
+    // The Solutions appendix follows the section, at the top level.
+    expect(outline.map((item) => item.title)).toEqual(['Section 4 · Distributed Systems', 'Solutions']);
     expect(outline[0]!.children.map((item) => item.title)).toEqual(section.lessons.map((lesson) => `${lesson.id} ${lesson.title}`));
     for (const [index, lesson] of section.lessons.entries()) {
       expect(outline[0]!.children[index]!.children.map((item) => item.title)).toEqual(lesson.headings.filter((h) => h.depth === 2).map((h) => h.text));
     }
-    const bookmarkPages = [outline[0]!, ...outline[0]!.children.flatMap((lesson) => [lesson, ...lesson.children])].map((item) => item.page);
+    const bookmarkPages = [outline[0]!, ...outline[0]!.children.flatMap((lesson) => [lesson, ...lesson.children]), outline[1]!].map((item) => item.page);
     expect(bookmarkPages).toEqual(entries.map((entry) => entry.page));
   });
 
@@ -313,7 +322,7 @@ describe('the print HTML of a book', () => {
     const known = new Set(ids);
     expect(hrefs.length).toBeGreaterThan(100);
     expect(hrefs.filter((href) => !known.has(href))).toEqual([]);
-    expect(html.match(/<h1[\s>]/g)).toHaveLength(2);
+    expect(html.match(/<h1[\s>]/g)).toHaveLength(3);
   });
 
   it('quotes running heads so no title can end the style sheet', () => {

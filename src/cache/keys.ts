@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Course, Lesson, Section } from '../model/course.js';
-import { templateFolders } from '../render/templates.js';
+import { templateFolders } from '../render/template-folders.js';
 import { hashOf, templatesFingerprint, toolFingerprint } from './fingerprint.js';
 
 /**

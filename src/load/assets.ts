@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
 import pLimit from 'p-limit';
-import { optimize } from 'svgo';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Body, Point } from '../model/course.js';
 
@@ -41,6 +39,8 @@ async function assetProblem(absolute: string, relative: string): Promise<{ at?: 
   const extension = path.extname(relative).toLowerCase();
   if (extension === '.svg') {
     try {
+      // svgo (and file-type below) load only when a course has such assets: `check` stays quick to start.
+      const { optimize } = await import('svgo');
       optimize(await readFile(absolute, 'utf8'), { path: relative, plugins: [] });
       return undefined;
     } catch (error) {
@@ -55,6 +55,7 @@ async function assetProblem(absolute: string, relative: string): Promise<{ at?: 
   const expected = rasterTypes[extension];
   if (!expected) return undefined;
   const head = (await readFile(absolute)).subarray(0, sniffBytes);
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(head);
   if (found && expected.types.includes(found.ext)) return undefined;
   const actual = found ? `a ${found.ext.toUpperCase()} image (${found.mime})` : describeUnknown(head);

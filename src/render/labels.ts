@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadLabels, type Labels } from '../labels/catalogue.js';
 import type { Course, Section } from '../model/course.js';
 import { practiceLabel, sectionPracticeMinutes } from './practice-view.js';
-import { templateFolders } from './templates.js';
+import { templateFolders } from './template-folders.js';
 
 const loaded = new WeakMap<Course, Labels>();
 
