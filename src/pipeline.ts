@@ -21,7 +21,8 @@ import { DiagramCache } from './diagrams/cache.js';
 import { diagramHash } from './diagrams/collect.js';
 import { diagramFigure } from './diagrams/figure.js';
 import { prepareDiagrams, type PreparedDiagrams } from './diagrams/index.js';
-import { createRenderer } from './render/renderer.js';
+import { createRenderer, type CourseRenderer } from './render/renderer.js';
+import { checkPlugins } from './rules/plugin-error.js';
 import type { DiagramBlock } from './render/lesson-body.js';
 import type { Element } from 'hast';
 import { checkCourse } from './rules/index.js';
@@ -33,6 +34,8 @@ export interface CheckResult {
   /** Source files read: course.yml, section.md files and lessons. */
   fileCount: number;
   diagrams: PreparedDiagrams;
+  /** The renderer with every body rendered, when course.yml names plugins (see rules/plugin-error.ts); build reuses it. */
+  renderer?: CourseRenderer;
 }
 
 /** Options shared by `check` and `build`. */
@@ -57,9 +60,10 @@ export async function check(contentDir: string, options: CheckOptions = {}): Pro
   } finally {
     if (!options.browser) await browser.close();
   }
-  const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics, ...(course.config.rules['font-missing'] === 'off' ? [] : await checkGlyphs(course))]);
+  const plugins = await checkPlugins(course, figureFor(diagrams));
+  const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics, ...plugins.diagnostics, ...(course.config.rules['font-missing'] === 'off' ? [] : await checkGlyphs(course))]);
   const fileCount = 1 + course.sections.reduce((sum, section) => sum + (section.hasSectionFile ? 1 : 0) + section.lessons.length, 0);
-  return { course, diagnostics: all, fileCount, diagrams };
+  return { course, diagnostics: all, fileCount, diagrams, ...(plugins.renderer ? { renderer: plugins.renderer } : {}) };
 }
 
 /** What happens during a build, for progress display. */
@@ -285,7 +289,7 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
       plan: publication,
       buildDate: await sourceDate(allSources(course)),
       sourceDate,
-      render: await createRenderer(course, figureFor(checked.diagrams)),
+      render: checked.renderer ?? (await createRenderer(course, figureFor(checked.diagrams))),
       browser,
       cache,
       keys: await buildKeys(course),
