@@ -20,6 +20,7 @@ import type { Element } from 'hast';
 import { DiagramCache } from './diagrams/cache.js';
 import { diagramHash } from './diagrams/collect.js';
 import { prepareDiagrams, type PreparedDiagrams } from './diagrams/index.js';
+import type { CourseRenderer } from './render/renderer.js';
 import { checkCourse } from './rules/index.js';
 
 /** The result of `check`: the course, its rendered diagrams and every diagnostic, sorted. */
@@ -29,6 +30,8 @@ export interface CheckResult {
   /** Source files read: course.yml, section.md files and lessons. */
   fileCount: number;
   diagrams: PreparedDiagrams;
+  /** The renderer with every body rendered, when course.yml names plugins (see rules/plugin-error.ts); build reuses it. */
+  renderer?: CourseRenderer;
 }
 
 /** Options shared by `check` and `build`. */
@@ -53,9 +56,13 @@ export async function check(contentDir: string, options: CheckOptions = {}): Pro
   } finally {
     if (!options.browser) await browser.close();
   }
-  const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics, ...(course.config.rules['font-missing'] === 'off' ? [] : await checkGlyphs(course))]);
+  // Plugins run when bodies render; with none configured, check loads no renderer at all.
+  const plugins = hasPlugins(course)
+    ? await (await import('./rules/plugin-error.js')).checkPlugins(course, figureFor(diagrams, (await import('./diagrams/figure.js')).diagramFigure))
+    : { diagnostics: [] as Diagnostic[], renderer: undefined };
+  const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics, ...plugins.diagnostics, ...(course.config.rules['font-missing'] === 'off' ? [] : await checkGlyphs(course))]);
   const fileCount = 1 + course.sections.reduce((sum, section) => sum + (section.hasSectionFile ? 1 : 0) + section.lessons.length, 0);
-  return { course, diagnostics: all, fileCount, diagrams };
+  return { course, diagnostics: all, fileCount, diagrams, ...(plugins.renderer ? { renderer: plugins.renderer } : {}) };
 }
 
 /** What happens during a build, for progress display. */
@@ -247,6 +254,9 @@ async function summarise(folder: string, written: Map<string, string[]>): Promis
   return summary;
 }
 
+/** Whether course.yml names remark or rehype plugins. */
+const hasPlugins = (course: Course): boolean => course.config.plugins.remark.length + course.config.plugins.rehype.length > 0;
+
 /** The diagram figure for a mermaid block, from the diagrams `check` rendered. */
 function figureFor(diagrams: PreparedDiagrams, diagramFigure: (typeof import('./diagrams/figure.js'))['diagramFigure']): (block: DiagramBlock) => Element | undefined {
   return (block) => {
@@ -290,7 +300,7 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
       plan: publication,
       buildDate: await sourceDate(allSources(course)),
       sourceDate,
-      render: await createRenderer(course, figureFor(checked.diagrams, diagramFigure)),
+      render: checked.renderer ?? (await createRenderer(course, figureFor(checked.diagrams, diagramFigure))),
       browser,
       cache,
       keys: await buildKeys(course),

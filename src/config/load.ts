@@ -9,6 +9,7 @@ import { readYamlFields, validateFields } from '../load/frontmatter.js';
 import { CoursebookError } from '../load/errors.js';
 import type { CourseConfig } from '../model/course.js';
 import { courseConfigSchema } from '../model/schemas.js';
+import { resolvePlugin, type CoursePlugins } from './plugins.js';
 
 /**
  * A stable identifier derived from the title, never random: a name-based UUID (version 5 layout
@@ -64,9 +65,22 @@ export async function loadConfig(root: string): Promise<{ config: CourseConfig; 
       diagnostic('course-config', configFileName, yaml.positions.rules, `Unknown rule \`${id}\` under \`rules\`. Did you mean \`${closest(id, ruleIds)}\`?`, { severity: 'warning' }),
     );
   }
-  const { author, ...rest } = settings;
+  const plugins: CoursePlugins = { remark: [], rehype: [] };
+  for (const kind of ['remark', 'rehype'] as const) {
+    for (const entry of settings.plugins[kind]) {
+      const [name, options] = typeof entry === 'string' ? [entry, undefined] : entry;
+      const found = resolvePlugin(root, name, options);
+      if (found) plugins[kind].push(found);
+      else {
+        const where = name.startsWith('.') || path.isAbsolute(name) ? `no file ${path.resolve(root, name)}` : `not installed in ${path.join(root, 'node_modules')} nor beside Coursebook`;
+        diagnostics.push(diagnostic('course-config', configFileName, yaml.positions.plugins, `The ${kind} plugin \`${name}\` cannot be found (${where}). Install it (\`npm install ${name}\` in the content folder) or remove it from \`plugins\`.`));
+      }
+    }
+  }
+  const { author, plugins: _written, ...rest } = settings;
   const config: CourseConfig = {
     ...rest,
+    plugins,
     rules,
     authors: author === undefined ? [] : Array.isArray(author) ? author : [author],
     identifier: settings.identifier ?? titleIdentifier(settings.title),

@@ -15,6 +15,7 @@ export const ruleCatalogue = {
   'unknown-group': { severity: 'error', summary: 'A lesson names a group its section does not declare, or a group is split.' },
   'reading-time': { severity: 'warning', summary: "A lesson's declared minutes are off from its computed reading time." },
   'reading-time-total': { severity: 'error', summary: "A section's declared reading time differs from the sum of its lessons, or cannot be read." },
+  'plugin-error': { severity: 'error', summary: 'A remark or rehype plugin from course.yml threw while rendering a lesson.' },
   'font-missing': { severity: 'warning', summary: 'Text the PDF or a cover prints has characters no installed font has.' },
   'label-missing': { severity: 'warning', summary: "Labels readers see have no words in the course's language, so English is used." },
   'broken-link': { severity: 'error', summary: 'A link points to a file or heading anchor that does not exist.' },

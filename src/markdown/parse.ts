@@ -4,7 +4,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { unified, type Preset } from 'unified';
 import { VFile } from 'vfile';
 import { location } from 'vfile-location';
 import type { RuleId } from '../diagnostics/catalogue.js';
@@ -14,15 +14,22 @@ import remarkMathCheck from './math-check.js';
 import { maxNesting, maxStrayCloserWork, measureMarkdown } from './parse-limits.js';
 
 /**
- * The Markdown dialect: CommonMark, GFM, YAML frontmatter, directives (exercises, quizzes), math
- * and GitHub's alerts (callouts). The transforms mark and check course constructs; they add no HTML.
+ * The Markdown dialect: CommonMark, GFM, YAML frontmatter, directives (exercises, quizzes) and
+ * math. Shared by the parse processor (below) and the render processor (render/processor.ts), so
+ * both read the same syntax.
+ */
+export const remarkSyntax: Preset = {
+  plugins: [remarkParse, [remarkFrontmatter, ['yaml']], remarkGfm, remarkDirective, remarkMath],
+};
+
+/**
+ * The parse processor: the dialect plus the course transforms, which mark and check course
+ * constructs (callouts from GitHub's alerts, exercises, quizzes, math) and add no HTML.
+ * Note: the course transforms run here only, once per lesson (in parse workers); the render
+ * processor starts from the tree this returns and never runs them again.
  */
 const parser = unified()
-  .use(remarkParse)
-  .use(remarkFrontmatter, ['yaml'])
-  .use(remarkGfm)
-  .use(remarkDirective)
-  .use(remarkMath)
+  .use(remarkSyntax)
   .use(remarkCallouts)
   .use(remarkCourseDirectives)
   .use(remarkMathCheck)
@@ -39,7 +46,7 @@ function frontmatterOf(text: string): string {
  */
 function unparsedTree(file: VFile, text: string): Root {
   const frontmatter = frontmatterOf(text);
-  const tree = frontmatter ? parser.parse(new VFile({ path: file.path, value: frontmatter })) : ({ type: 'root', children: [] } satisfies Root);
+  const tree: Root = frontmatter ? (parser.parse(new VFile({ path: file.path, value: frontmatter })) as Root) : ({ type: 'root', children: [] } satisfies Root);
   const where = location(text);
   const body = text.slice(frontmatter.length);
   const start = frontmatter.length + (body.length - body.trimStart().length);

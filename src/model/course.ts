@@ -2,6 +2,7 @@ import type { Root } from 'mdast';
 import type { LessonPractice } from '../markdown/practice.js';
 import type { VFile } from 'vfile';
 import type { FenceProblem } from '../markdown/fences.js';
+import type { CoursePlugins } from '../config/plugins.js';
 import type { CourseSettings } from './schemas.js';
 
 /** A 1-based line and column in a source file. */
@@ -11,7 +12,9 @@ export interface Point {
 }
 
 /** The course's settings after defaults and derivations: what every stage reads. */
-export interface CourseConfig extends Omit<CourseSettings, 'author'> {
+export interface CourseConfig extends Omit<CourseSettings, 'author' | 'plugins'> {
+  /** course.yml's plugins, found, with their installed versions (so they are part of every cache key that hashes the config). */
+  plugins: CoursePlugins;
   /** Authors in order; empty when course.yml names none. */
   authors: string[];
   /** Stable identifier: course.yml's, or a name-based `urn:uuid:` derived from the title. */

@@ -6,6 +6,9 @@ export const severitySetting = z.enum(['error', 'warning', 'off']);
 /** Paper sizes the PDF writer knows. */
 export const paperSize = z.enum(['a4', 'letter']);
 
+/** One plugin in course.yml: its name (a package, or a path from the content root), or `[name, options]`. */
+export const pluginSetting = z.union([z.string().min(1), z.tuple([z.string().min(1)]), z.tuple([z.string().min(1), z.unknown()])]);
+
 /**
  * course.yml, the course's metadata and build settings.
  * Note: `identifier` is derived from the title when absent (see config/load.ts), never random.
@@ -31,6 +34,8 @@ export const courseConfigSchema = z.object({
   cache: z.string().optional(),
   linkSchemes: z.record(z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as mdn'), z.url({ protocol: /^https?$/ })).default({}),
   rules: z.record(z.string(), severitySetting).default({}),
+  /** remark and rehype plugins for lesson bodies, in order: `{ remark: [["remark-emoji", {}]], rehype: [...] }`. */
+  plugins: z.strictObject({ remark: z.array(pluginSetting).default([]), rehype: z.array(pluginSetting).default([]) }).default({ remark: [], rehype: [] }),
   /** Single labels in the course's language, replacing the catalogue's: `{ startWith: "Begin with {lesson}" }`. */
   labels: z.record(z.string(), z.string()).default({}),
 });

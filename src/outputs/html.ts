@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
-import { toHtml } from 'hast-util-to-html';
 import MiniSearch from 'minisearch';
 import pLimit from 'p-limit';
 import type { Lesson } from '../model/course.js';
@@ -89,7 +88,7 @@ export const htmlWriter: Writer = {
       const file = outputPaths.section(section);
       const introHtml = (): Record<string, string> => {
         const intro = render.intro(section);
-        return { introHtml: intro && section.intro ? toHtml(rewriteLinks(structuredClone(intro), section.intro, siteLinkPolicy(course, file))) : '' };
+        return { introHtml: intro && section.intro ? render.html(rewriteLinks(structuredClone(intro), section.intro, siteLinkPolicy(course, file))) : '' };
       };
       await page('site/section.njk', keys.intro(section), file, { course: view, root: rootOf(file), section: view.sections[s]! }, introHtml);
     }
@@ -109,7 +108,7 @@ export const htmlWriter: Writer = {
           let body: HastRoot | undefined;
           const linkedBody = (): HastRoot => (body ??= rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
           const pageView = { course: view, root: rootOf(file), section: sectionView, lesson: lessonView, previous: lessons[index - 1]?.view, next: lessons[index + 1]?.view };
-          const reused = await page('site/lesson.njk', keys.lesson(lesson), file, pageView, () => ({ bodyHtml: toHtml(linkedBody()) }), () => {
+          const reused = await page('site/lesson.njk', keys.lesson(lesson), file, pageView, () => ({ bodyHtml: render.html(linkedBody()) }), () => {
             const text = bodyText(linkedBody());
             texts.set(lesson, text);
             return { 'search.txt': text };

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { toHtml } from 'hast-util-to-html';
 import pLimit from 'p-limit';
 import type { z } from 'zod';
 import {
@@ -104,7 +103,7 @@ function courseEntry(context: PublishContext): CourseEntry {
 /** A lesson's body for the API: the shared body with links relative to the site root (or absolute). */
 function lessonBody(context: PublishContext, lesson: Lesson): { html: string; text: string } {
   const body = rewriteLinks(structuredClone(context.render.body(lesson)), lesson, apiLinkPolicy(context.course, lesson));
-  return { html: toHtml(body), text: bodyText(body) };
+  return { html: context.render.html(body), text: bodyText(body) };
 }
 
 /** 2-space JSON with a trailing newline. */

@@ -1,12 +1,10 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { toString as hastToString } from 'hast-util-to-string';
-import { raw } from 'hast-util-raw';
-import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
-import type { Root as MdastRoot } from 'mdast';
-import { toHast } from 'mdast-util-to-hast';
+import { defaultSchema, type Options as Schema } from 'rehype-sanitize';
 import type { Highlighter } from 'shiki';
 import { visit, SKIP } from 'unist-util-visit';
-import { constructHandlers, type PracticeContext } from './constructs/index.js';
+import type { VFile } from 'vfile';
+import type {} from './constructs/index.js';
 import { splitDiagramCaption, type DiagramBlock } from '../diagrams/caption.js';
 import { highlightCode } from './highlight.js';
 
@@ -14,7 +12,7 @@ import { highlightCode } from './highlight.js';
  * The sanitising schema for raw HTML in lessons: GitHub's, keeping heading ids as written
  * (our anchors are checked, so they are not prefixed) and classes on any element.
  */
-const lessonSchema: Schema = {
+export const lessonSchema: Schema = {
   ...defaultSchema,
   clobber: [],
   attributes: {
@@ -25,16 +23,14 @@ const lessonSchema: Schema = {
 
 export { splitDiagramCaption, type DiagramBlock };
 
-/** Options for turning a lesson's mdast into its body. */
-export interface BodyOptions extends PracticeContext {
+/** Options of the Coursebook rehype plugin: code highlighting and diagram figures. */
+export interface CoursebookRehypeOptions {
   highlighter: Highlighter;
-  /** Keep scripts and event handlers in raw HTML (course.yml `allowScripts`). */
-  allowScripts: boolean;
   /**
    * Renders a diagram to an element (an inline SVG figure). When absent, the diagram is kept as a
    * captioned code block.
    */
-  renderDiagram?: (block: DiagramBlock) => Element | undefined;
+  renderDiagram?: ((block: DiagramBlock) => Element | undefined) | undefined;
 }
 
 /** Builds the figure for a mermaid block whose SVG is not available. */
@@ -45,46 +41,47 @@ function diagramFallback(block: DiagramBlock, highlighter: Highlighter): Element
 }
 
 /**
- * Turns a lesson's mdast into the medium-neutral body every writer starts from: raw HTML parsed
- * and sanitised, course constructs (callouts, exercises, quizzes, math) made, code highlighted,
- * diagrams figured, table alignment as classes, links as written.
- * Note: the mdast is not modified; writers rewrite links on a clone (see links.ts).
- * @param tree the lesson's mdast
- * @param options highlighter, script policy, diagram renderer, and the lesson's number and practice
+ * Fills the construct placeholders (callouts, exercises, quizzes, MathML) of the body being
+ * rendered, with the slots the renderer put in `file.data.constructs`.
+ * Note: runs after the sanitiser: this is Coursebook's markup, made after the author's is cleaned.
  */
-export function lessonBodyHast(tree: MdastRoot, options: BodyOptions): HastRoot {
-  const constructs = constructHandlers(options);
-  const converted = toHast(tree, { allowDangerousHtml: true, handlers: constructs.handlers }) as HastRoot;
-  let body = raw(converted) as HastRoot;
-  if (!options.allowScripts) body = sanitize(body, lessonSchema) as HastRoot;
-  // Callouts, exercises, quizzes and MathML are Coursebook's markup, made after the author's is cleaned.
-  constructs.slots.fill(body);
-  visit(body, 'element', (node, index, parent) => {
-    if (node.tagName === 'pre' && parent && index !== undefined) {
-      const code = node.children[0];
-      if (code?.type !== 'element' || code.tagName !== 'code') return;
-      const classes = (code.properties.className as string[] | undefined) ?? [];
-      const lang = classes.find((name) => name.startsWith('language-'))?.slice('language-'.length);
-      // mdast-util-to-hast appends a newline to code; drop it so diagram hashes match the mdast source.
-      const text = hastToString(code).replace(/\n$/, '');
-      const replacement =
-        lang === 'mermaid'
-          ? (options.renderDiagram?.(splitDiagramCaption(text)) ?? diagramFallback(splitDiagramCaption(text), options.highlighter))
-          : highlightCode(options.highlighter, text, lang);
-      parent.children[index] = replacement;
-      return SKIP;
-    }
-    if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties.align === 'string') {
-      node.properties.className = [...((node.properties.className as string[] | undefined) ?? []), `align-${node.properties.align}`];
-      delete node.properties.align;
-    }
-    if (node.tagName === 'table' && parent && index !== undefined) {
-      // Wrapped in place; the walk still descends into the table's own cells.
-      parent.children[index] = { type: 'element', tagName: 'div', properties: { className: ['table-wrap'] }, children: [node] };
-    }
-    return undefined;
-  });
-  return body;
+export function rehypeFillConstructs(): (tree: HastRoot, file: VFile) => void {
+  return (tree, file) => file.data.constructs?.slots.fill(tree);
+}
+
+/**
+ * The Coursebook rehype plugin, last before stringifying: code highlighted with Shiki, mermaid
+ * blocks as diagram figures, table alignment as classes and tables wrapped for scrolling.
+ * @param options the highlighter and the diagram renderer
+ */
+export function rehypeCoursebook(options: CoursebookRehypeOptions): (tree: HastRoot) => void {
+  return (body) => {
+    visit(body, 'element', (node, index, parent) => {
+      if (node.tagName === 'pre' && parent && index !== undefined) {
+        const code = node.children[0];
+        if (code?.type !== 'element' || code.tagName !== 'code') return;
+        const classes = (code.properties.className as string[] | undefined) ?? [];
+        const lang = classes.find((name) => name.startsWith('language-'))?.slice('language-'.length);
+        // mdast-util-to-hast appends a newline to code; drop it so diagram hashes match the mdast source.
+        const text = hastToString(code).replace(/\n$/, '');
+        const replacement =
+          lang === 'mermaid'
+            ? (options.renderDiagram?.(splitDiagramCaption(text)) ?? diagramFallback(splitDiagramCaption(text), options.highlighter))
+            : highlightCode(options.highlighter, text, lang);
+        parent.children[index] = replacement;
+        return SKIP;
+      }
+      if ((node.tagName === 'td' || node.tagName === 'th') && typeof node.properties.align === 'string') {
+        node.properties.className = [...((node.properties.className as string[] | undefined) ?? []), `align-${node.properties.align}`];
+        delete node.properties.align;
+      }
+      if (node.tagName === 'table' && parent && index !== undefined) {
+        // Wrapped in place; the walk still descends into the table's own cells.
+        parent.children[index] = { type: 'element', tagName: 'div', properties: { className: ['table-wrap'] }, children: [node] };
+      }
+      return undefined;
+    });
+  };
 }
 
 /**

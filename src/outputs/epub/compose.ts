@@ -99,7 +99,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const chapters = drafts.map((draft): ComposedChapter => {
     const settled = settleReferences(draft.body, course, anchors, draft.filename);
     if (starts) for (const page of markPageBreaks(settled, draft.part, starts)) pageList.push({ label: String(page), href: `${draft.filename}#${pageBreakId(page)}` });
-    const body = readerBody(settled);
+    const body = readerBody(settled, context.render.html);
     return {
       id: manifestId(draft.filename),
       filename: draft.filename,

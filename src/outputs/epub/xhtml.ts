@@ -77,8 +77,9 @@ function mathXml(math: Element): string {
  * ordinary cells, drops data-* attributes and comments, and sets
  * inline SVG aside behind placeholder comments so the filter cannot damage it.
  * @param body the chapter body, links already settled (changed in place)
+ * @param stringify serialises the body: the render processor's rehype-stringify (CourseRenderer.html)
  */
-export function readerBody(body: HastRoot): ReaderBody {
+export function readerBody(body: HastRoot, stringify: (body: HastRoot) => string): ReaderBody {
   const kept: string[] = [];
   const properties = new Set<string>();
   const visuals = { count: 0, withoutText: 0, media: 0 };
@@ -133,7 +134,7 @@ export function readerBody(body: HastRoot): ReaderBody {
     }
     return undefined;
   });
-  return { html: toHtml(body), kept, properties: [...properties].sort(), visuals };
+  return { html: stringify(body), kept, properties: [...properties].sort(), visuals };
 }
 
 /**

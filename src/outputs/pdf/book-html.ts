@@ -164,9 +164,9 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
       const body = printLessonBody(render.body(lesson), lesson, course, bookLinkPolicy(course, book, prefix), prefix);
       solutions.take(body, lesson);
       const links = anchorBlocks(numberBlocks(body), prefix, places);
-      return { anchor: prefix, view: sectionView.lessons[l]!, bodyHtml: toHtml(body) + links };
+      return { anchor: prefix, view: sectionView.lessons[l]!, bodyHtml: render.html(body) + links };
     });
-    return { anchor, section: sectionView, introHtml: introBody ? toHtml(introBody) + introLinks : '', lessons };
+    return { anchor, section: sectionView, introHtml: introBody ? render.html(introBody) + introLinks : '', lessons };
   });
   const title = book.section ? `${sectionViews[0]!.label} · ${book.section.title} · ${course.config.title}` : course.config.title;
   const subject = book.section ? book.section.summary : course.config.description || course.config.subtitle || '';
