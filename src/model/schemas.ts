@@ -25,6 +25,8 @@ export const courseConfigSchema = z.object({
   cover: z.string().optional(),
   allowScripts: z.boolean().default(false),
   cache: z.string().optional(),
+  /** LMS packages (scorm12, scorm2004, cc): `sections: true` adds one package per section to the course's. */
+  lms: z.object({ sections: z.boolean().default(false) }).strict().optional(),
   rules: z.record(z.string(), severitySetting).default({}),
 });
 
