@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import JSZip from 'jszip';
 import { hashOf } from '../../cache/fingerprint.js';
@@ -90,8 +91,8 @@ export async function templateFile(course: Course, name: string): Promise<Uint8A
 
 /** The files of a package besides its manifest: lesson pages, then shared files (styles, scripts, images). */
 export interface PackageFiles {
-  /** Each lesson's page, by lesson, in course order. */
-  pages: { lesson: Lesson; section: Section; path: string }[];
+  /** Each lesson's page, by lesson, in course order, with its body as the page shows it. */
+  pages: { lesson: Lesson; section: Section; path: string; body: HastRoot }[];
   /** Files every page may use: stylesheet, scripts, the lessons' images and linked files. */
   shared: string[];
   /** Every file's bytes, by path inside the package. */
@@ -118,11 +119,12 @@ export async function packageFiles(context: PublishContext, view: CourseView, sc
     const sectionView = view.sections.find((candidate) => candidate.number === section.number)!;
     for (const [l, lesson] of section.lessons.entries()) {
       const file = outputPaths.lesson(lesson);
-      const bodyHtml = toHtml(rewriteLinks(structuredClone(render.body(lesson)), lesson, packageLinkPolicy(course, file, held)));
+      const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, packageLinkPolicy(course, file, held));
+      const bodyHtml = toHtml(body);
       const lessonView = sectionView.lessons[l]!;
       quizzes ||= lessonView.hasQuiz;
       bytes.set(file, renderTemplate(env, 'package/lesson.njk', { course: view, section: sectionView, lesson: lessonView, root: '../'.repeat(file.split('/').length - 1), scorm, bodyHtml }));
-      pages.push({ lesson, section, path: file });
+      pages.push({ lesson, section, path: file, body });
       for (const reference of lesson.references) if (reference.target.kind === 'asset') assets.set(outputPaths.asset(reference.target.path), reference.target.absolute);
     }
   }
