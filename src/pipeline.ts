@@ -160,18 +160,18 @@ export async function buildDate(course: Course, fixed: Date | undefined = source
 }
 
 /**
- * Resolves format names against a writer table.
- * @param names format names, in any order; all writers when undefined
+ * Resolves format names against a writer table, in the table's build order.
+ * @param names format names, in any order; every writer but the opt-in ones (LMS packages, feeds) when undefined
  * @param table the writers to choose from
  * @throws CoursebookError naming the known formats for a name that is none of them
  */
 export function selectWriters(names: readonly string[] | undefined, table: readonly WriterEntry[] = writers): WriterEntry[] {
-  if (!names) return [...table];
-  return names.map((name) => {
-    const writer = table.find((candidate) => candidate.name === name);
-    if (!writer) throw new CoursebookError(`Unknown format "${name}". Known formats: ${table.map((w) => w.name).join(', ') || 'none yet'}.`);
-    return writer;
-  });
+  if (!names) return table.filter((entry) => !('optIn' in entry && entry.optIn));
+  for (const name of names) {
+    if (!table.some((candidate) => candidate.name === name)) throw new CoursebookError(`Unknown format "${name}". Known formats: ${table.map((w) => w.name).join(', ') || 'none yet'}.`);
+  }
+  // Table order, whatever order `--format` names them in: a feed reads the books built before it.
+  return table.filter((entry) => names.includes(entry.name));
 }
 
 /**

@@ -51,7 +51,7 @@ describe('the library API, installed from a packed tarball', () => {
     execFileSync(path.join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
     const printed = execFileSync('node', ['main.js', fixture('valid', 'content'), path.join(dir, 'out')], { cwd: app, encoding: 'utf8', env: { ...env, PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium' } });
     const result = JSON.parse(printed.trim().split('\n').pop()!);
-    expect(result).toMatchObject({ errors: 0, published: true, formats: ['html', 'json', 'pdf', 'epub'] });
+    expect(result).toMatchObject({ errors: 0, published: true, formats: ['html', 'json', 'pdf', 'epub', 'opds', 'scorm12', 'scorm2004', 'cc'] });
     expect(result.lessons).toContain('3.1');
     expect(result.rules).toBeGreaterThan(5);
     expect(result.json).toBeGreaterThan(10);

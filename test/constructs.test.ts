@@ -218,7 +218,7 @@ describe('the catalogue', () => {
 
   it('lists objectives, prerequisites, exercises, quizzes (never answers) and practice minutes, apart from reading', () => {
     const catalogue = json<{ apiVersion: string; course: { totals: unknown }; sections: { totals: { practiceMinutes: number; label: string }; lessons: Record<string, unknown>[] }[] }>('api/catalogue.json');
-    expect(catalogue.apiVersion).toBe('1.1');
+    expect(catalogue.apiVersion).toBe('1.2');
     expect(catalogue.course.totals).toEqual({ lessons: 2, minutes: 2, practiceMinutes: 8 });
     expect(catalogue.sections[0]!.totals).toMatchObject({ practiceMinutes: 8, label: '2 lessons · 2 min reading · 8 min practice' });
     const lesson = catalogue.sections[0]!.lessons[1]!;
@@ -235,6 +235,6 @@ describe('the catalogue', () => {
     });
     expect(JSON.stringify(lesson)).not.toContain('Only 2 + 3');
     const schema = json<{ properties: { apiVersion: { const: string } } }>('api/schemas/lesson.schema.json');
-    expect(schema.properties.apiVersion.const).toBe('1.1');
+    expect(schema.properties.apiVersion.const).toBe('1.2');
   });
 });

@@ -38,20 +38,33 @@ const readJson = <T>(out: string, file: string): T => JSON.parse(readFileSync(pa
 
 /** Every emitted JSON document (not the schemas), relative to the output root. */
 async function documentFiles(out: string): Promise<string[]> {
-  return (await listFiles(path.join(out, 'api'))).filter((file) => !file.startsWith('schemas/')).map((file) => `api/${file}`);
+  return (await listFiles(path.join(out, 'api'))).filter((file) => !file.startsWith('schemas/') && file !== 'openapi.json').map((file) => `api/${file}`);
 }
 
-/** A real draft 2020-12 validator loaded with the published schemas, looked up by their $id. */
-async function publishedValidator(out: string): Promise<Ajv2020> {
+/** Where the site is served in tests without baseUrl: relative references resolve as under any origin. */
+const site = 'http://site.test/';
+
+/**
+ * A real draft 2020-12 validator loaded with the published schemas, each by its `$id` resolved
+ * from the schema file's own URL, as a JSON Schema tool fetching it would.
+ */
+async function publishedValidator(out: string, base = site): Promise<Ajv2020> {
   const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
   addFormats(ajv);
-  for (const file of await listFiles(path.join(out, 'api', 'schemas'))) ajv.addSchema(readJson(out, `api/schemas/${file}`));
+  for (const file of await listFiles(path.join(out, 'api', 'schemas'))) {
+    const schema = readJson<{ $id: string }>(out, `api/schemas/${file}`);
+    const id = new URL(schema.$id, `${base}api/schemas/${file}`).href;
+    expect(id, `the $id of ${file} resolves to the schema itself`).toBe(`${base}api/schemas/${file}`);
+    ajv.addSchema({ ...schema, $id: id });
+  }
   return ajv;
 }
 
-function validate(ajv: Ajv2020, document: { $schema: string }): string {
-  const validator = ajv.getSchema(document.$schema);
-  if (!validator) throw new Error(`No published schema has the $id ${document.$schema}`);
+/** Validates a document against the schema its `$schema` names, resolved from the document's own URL. */
+function validate(ajv: Ajv2020, document: { $schema: string }, file = 'api/catalogue.json', base = site): string {
+  const url = new URL(document.$schema, `${base}${file}`).href;
+  const validator = ajv.getSchema(url);
+  if (!validator) throw new Error(`${file}: $schema ${document.$schema} resolves to ${url}, which is no published schema`);
   return validator(document) ? 'valid' : ajv.errorsText(validator.errors);
 }
 
@@ -90,6 +103,7 @@ describe('json writer: files and schemas', () => {
     expect(await listFiles(path.join(out, 'api'))).toEqual([
       'catalogue.json',
       ...lessonIds.map((id) => `lessons/${id}.json`),
+      'openapi.json',
       'schemas/catalogue.schema.json',
       'schemas/lesson.schema.json',
       'schemas/section.schema.json',
@@ -103,20 +117,20 @@ describe('json writer: files and schemas', () => {
       const schema = readJson<Record<string, unknown>>(out, `api/schemas/${kind}.schema.json`);
       expect(Object.keys(schema).slice(0, 2)).toEqual(['$schema', '$id']);
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-      expect(schema.$id).toBe(`api/schemas/${kind}.schema.json`);
-      expect(schema).toMatchObject({ type: 'object', additionalProperties: false, properties: { apiVersion: { const: '1.1' } } });
+      expect(schema.$id).toBe(`${kind}.schema.json`);
+      expect(schema).toMatchObject({ type: 'object', additionalProperties: false, properties: { apiVersion: { const: '1.2' } } });
     }
   });
 
   it('every document validates against the schema it names', async () => {
-    for (const built of [out, variantOut]) {
-      const ajv = await publishedValidator(built);
+    for (const [built, base] of [[out, site], [variantOut, 'https://courses.example.org/distributed/']] as const) {
+      const ajv = await publishedValidator(built, base);
       const files = await documentFiles(built);
       expect(files).toHaveLength(14);
       for (const file of files) {
         const document = readJson<{ $schema: string; apiVersion: string }>(built, file);
-        expect(document.apiVersion).toBe('1.1');
-        expect([file, validate(ajv, document)]).toEqual([file, 'valid']);
+        expect(document.apiVersion).toBe('1.2');
+        expect([file, validate(ajv, document, file, base)]).toEqual([file, 'valid']);
       }
     }
   });
@@ -134,12 +148,12 @@ describe('json writer: files and schemas', () => {
       { ...lesson, lesson: { ...lesson.lesson, html: undefined } } as unknown as LessonDocument,
       { ...lesson, lesson: { ...lesson.lesson, minutes: { declared: 1.5, computed: 1, label: '1 min' } } },
     ];
-    for (const document of broken) expect(validate(ajv, document)).not.toBe('valid');
+    for (const document of broken) expect(validate(ajv, document, 'lesson' in document ? 'api/lessons/3.1.json' : 'api/catalogue.json')).not.toBe('valid');
   });
 
   it('writes 2-space JSON with a trailing newline and keeps escapable characters as they are', () => {
     const text = readFileSync(path.join(out, 'api', 'catalogue.json'), 'utf8');
-    expect(text.startsWith('{\n  "$schema": "api/schemas/catalogue.schema.json",\n  "apiVersion": "1.1",\n')).toBe(true);
+    expect(text.startsWith('{\n  "$schema": "schemas/catalogue.schema.json",\n  "apiVersion": "1.2",\n')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     expect(text).toContain('"title": "Ünïcode & <Courses> — 日本語"');
     expect(text).toContain('"title": "More & <more>"');
@@ -237,9 +251,10 @@ describe('json writer: section and lesson documents', () => {
   it('a section document holds the same entry as the catalogue', () => {
     const catalogue = readJson<CatalogueDocument>(out, 'api/catalogue.json');
     expect(readJson<SectionDocument>(out, 'api/sections/3.json')).toEqual({
-      $schema: 'api/schemas/section.schema.json',
-      apiVersion: '1.1',
+      $schema: '../schemas/section.schema.json',
+      apiVersion: '1.2',
       section: catalogue.sections[0],
+      schemaOrg: expect.objectContaining({ '@context': 'https://schema.org', '@type': 'Course', name: catalogue.sections[0]!.title }),
     });
   });
 

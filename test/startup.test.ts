@@ -61,11 +61,16 @@ describe('start-up', () => {
       json: async () => (await import('../src/outputs/json.js')).jsonWriter,
       pdf: async () => (await import('../src/outputs/pdf.js')).pdfWriter,
       epub: async () => (await import('../src/outputs/epub.js')).epubWriter,
+      opds: async () => (await import('../src/outputs/opds.js')).opdsWriter,
+      scorm12: async () => (await import('../src/outputs/scorm.js')).scorm12Writer,
+      scorm2004: async () => (await import('../src/outputs/scorm.js')).scorm2004Writer,
+      cc: async () => (await import('../src/outputs/cc.js')).ccWriter,
     };
     expect(writers.map((writer) => writer.name)).toEqual(Object.keys(modules));
     for (const row of writers) {
       const writer = await modules[row.name]!();
-      expect({ name: row.name, description: row.description }).toEqual({ name: writer.name, description: writer.description });
+      const offers = (entry: { offersDownloads?: boolean }): boolean => entry.offersDownloads === true;
+      expect({ name: row.name, description: row.description, offersDownloads: offers(row) }).toEqual({ name: writer.name, description: writer.description, offersDownloads: offers(writer) });
     }
   });
 });

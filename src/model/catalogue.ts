@@ -11,7 +11,7 @@ import { z } from 'zod';
  * incompatibly, the minor part when fields are added (1.1: objectives, prerequisites, exercises,
  * quizzes and practice minutes).
  */
-export const apiVersion = '1.1';
+export const apiVersion = '1.2';
 
 /**
  * A published URL: relative to the site root, or absolute under course.yml's `baseUrl`.
@@ -27,9 +27,14 @@ const downloadsSchema = z
   .meta({ description: 'Download URLs by format (e.g. "pdf", "epub"), for every format that offers downloads; null when that format was not built.' });
 
 const documentHeader = {
-  $schema: publishedUrl.meta({ description: 'The URL of the JSON Schema this document follows.' }),
+  $schema: publishedUrl.meta({ description: "The URL of the JSON Schema this document follows: absolute under baseUrl, else relative to this document's own URL." }),
   apiVersion: z.literal(apiVersion),
 };
+
+/** The schema.org data of a document's subject, as its site page carries it in JSON-LD (added in 1.2). */
+const schemaOrgSchema = z
+  .looseObject({ '@context': z.literal('https://schema.org'), '@type': z.string().min(1) })
+  .meta({ description: 'schema.org JSON-LD of the subject (a Course for the course and sections, a LearningResource for a lesson), the same data as its web page carries; URLs as elsewhere in the API.' });
 
 /** A heading of a lesson body, with the anchor id every output gives it. */
 const headingSchema = z.object({
@@ -133,12 +138,13 @@ export const catalogueDocumentSchema = z
     generated: z.iso.datetime().meta({ description: 'The build date (SOURCE_DATE_EPOCH or the newest source change), not the time of the build.' }),
     course: courseEntrySchema,
     sections: z.array(sectionEntrySchema),
+    schemaOrg: schemaOrgSchema,
   })
   .meta({ title: 'Coursebook catalogue', description: 'The whole course, its sections and lessons.' });
 
 /** api/sections/<number>.json: one section with its lessons. */
 export const sectionDocumentSchema = z
-  .object({ ...documentHeader, section: sectionEntrySchema })
+  .object({ ...documentHeader, section: sectionEntrySchema, schemaOrg: schemaOrgSchema })
   .meta({ title: 'Coursebook section', description: 'One section, its groups and lessons.' });
 
 /** api/lessons/<id>.json: one lesson with its rendered body. */
@@ -150,6 +156,7 @@ export const lessonDocumentSchema = z
       html: z.string().meta({ description: 'The rendered body (from the first ## on), links absolute or relative to the site root.' }),
       text: z.string().meta({ description: 'The plain text of the body, one block per line.' }),
     }),
+    schemaOrg: schemaOrgSchema,
   })
   .meta({ title: 'Coursebook lesson', description: 'One lesson with its rendered body and plain text.' });
 
@@ -180,10 +187,8 @@ export type LessonDocument = z.infer<typeof lessonDocumentSchema>;
  * The JSON Schema (draft 2020-12) of a document kind, generated from its zod schema.
  * @param kind the document kind
  * @param id the schema's `$id`: the URL it is published at
- * Note: without `baseUrl` that URL is relative to the site root, like every URL in the API, while a
- * JSON Schema tool resolves a relative `$id` against the schema file's own location. The schemas are
- * self-contained (no `$ref` between files), so only their names are affected; set `baseUrl` for ids
- * that resolve.
+ * Note: without `baseUrl` the `$id` is the schema's file name, which resolves to the schema file
+ * itself (a JSON Schema tool resolves a relative `$id` against the file's own location).
  */
 export function apiJsonSchema(kind: ApiDocumentKind, id: string): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(apiDocumentSchemas[kind], { target: 'draft-2020-12' });

@@ -33,6 +33,8 @@ export const courseConfigSchema = z.object({
   allowScripts: z.boolean().default(false),
   cache: z.string().optional(),
   linkSchemes: z.record(z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as mdn'), z.url({ protocol: /^https?$/ })).default({}),
+  /** LMS packages (scorm12, scorm2004, cc): `sections: true` adds one package per section to the course's. */
+  lms: z.object({ sections: z.boolean().default(false) }).strict().optional(),
   rules: z.record(z.string(), severitySetting).default({}),
   /** remark and rehype plugins for lesson bodies, in order: `{ remark: [["remark-emoji", {}]], rehype: [...] }`. */
   plugins: z.strictObject({ remark: z.array(pluginSetting).default([]), rehype: z.array(pluginSetting).default([]) }).default({ remark: [], rehype: [] }),

@@ -4,12 +4,13 @@ import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
 import MiniSearch from 'minisearch';
 import pLimit from 'p-limit';
-import type { Lesson } from '../model/course.js';
+import type { Course, Lesson } from '../model/course.js';
 import { hashOf } from '../cache/fingerprint.js';
 import { courseLabels } from '../render/labels.js';
 import { bodyText } from '../render/lesson-body.js';
-import { rewriteLinks } from '../render/links.js';
-import { outputPaths } from '../render/paths.js';
+import { relativeUrl, rewriteLinks } from '../render/links.js';
+import { outputPaths, publicUrl } from '../render/paths.js';
+import { courseStructuredData, jsonLdText, lessonStructuredData, sectionStructuredData, type UrlOf } from '../render/structured-data.js';
 import { siteLinkPolicy } from '../render/site-links.js';
 import { builtinTemplates, createTemplateEnvironment, renderTemplate, templateFolders } from '../render/templates.js';
 import { courseView, type LessonView, type SectionView } from '../render/view.js';
@@ -22,6 +23,10 @@ const require = createRequire(import.meta.url);
 
 /** The relative prefix from a page to the site root ("" or "../"). */
 const rootOf = (page: string): string => '../'.repeat(page.split('/').length - 1);
+
+/** How a page's schema.org data addresses pages: absolute under `baseUrl`, else relative to the page. */
+const jsonLdUrls = (course: Course, page: string): UrlOf =>
+  course.config.baseUrl ? (target) => publicUrl(course, target) : (target) => relativeUrl(page, target);
 
 /** MiniSearch settings shared by the build and the page script (which adds the same tokeniser). */
 const searchOptions = { fields: ['title', 'headings', 'text'], storeFields: [] as string[], idField: 'id' };
@@ -83,18 +88,24 @@ export const htmlWriter: Writer = {
           return extras?.();
         },
       });
-    await page('site/home.njk', '', outputPaths.home, { course: view, root: '' }, () => ({}));
+    await page('site/home.njk', '', outputPaths.home, { course: view, root: '', jsonLd: jsonLdText(courseStructuredData(course, jsonLdUrls(course, outputPaths.home))) }, () => ({}));
     for (const [s, section] of course.sections.entries()) {
       const file = outputPaths.section(section);
       const introHtml = (): Record<string, string> => {
         const intro = render.intro(section);
         return { introHtml: intro && section.intro ? render.html(rewriteLinks(structuredClone(intro), section.intro, siteLinkPolicy(course, file))) : '' };
       };
-      await page('site/section.njk', keys.intro(section), file, { course: view, root: rootOf(file), section: view.sections[s]! }, introHtml);
+      const jsonLd = jsonLdText(sectionStructuredData(course, section, jsonLdUrls(course, file)));
+      await page('site/section.njk', keys.intro(section), file, { course: view, root: rootOf(file), section: view.sections[s]!, jsonLd }, introHtml);
     }
 
-    const lessons: { lesson: Lesson; view: LessonView; section: SectionView }[] = course.sections.flatMap((section, s) =>
-      section.lessons.map((lesson, l) => ({ lesson, view: view.sections[s]!.lessons[l]!, section: view.sections[s]! })),
+    const lessons: { lesson: Lesson; view: LessonView; section: SectionView; jsonLd: string }[] = course.sections.flatMap((section, s) =>
+      section.lessons.map((lesson, l) => ({
+        lesson,
+        view: view.sections[s]!.lessons[l]!,
+        section: view.sections[s]!,
+        jsonLd: jsonLdText(lessonStructuredData(course, section, lesson, jsonLdUrls(course, outputPaths.lesson(lesson)))),
+      })),
     );
     const limit = pLimit(ioConcurrency);
     const texts = new Map<Lesson, string>();
@@ -102,12 +113,12 @@ export const htmlWriter: Writer = {
     let done = 0;
     let rendered = 0;
     await Promise.all(
-      lessons.map(({ lesson, view: lessonView, section: sectionView }, index) =>
+      lessons.map(({ lesson, view: lessonView, section: sectionView, jsonLd }, index) =>
         limit(async () => {
           const file = outputPaths.lesson(lesson);
           let body: HastRoot | undefined;
           const linkedBody = (): HastRoot => (body ??= rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
-          const pageView = { course: view, root: rootOf(file), section: sectionView, lesson: lessonView, previous: lessons[index - 1]?.view, next: lessons[index + 1]?.view };
+          const pageView = { course: view, root: rootOf(file), section: sectionView, lesson: lessonView, previous: lessons[index - 1]?.view, next: lessons[index + 1]?.view, jsonLd };
           const reused = await page('site/lesson.njk', keys.lesson(lesson), file, pageView, () => ({ bodyHtml: render.html(linkedBody()) }), () => {
             const text = bodyText(linkedBody());
             texts.set(lesson, text);

@@ -13,6 +13,8 @@ export interface WriterRow {
   offersDownloads?: boolean;
   /** Imports the writer module and returns its writer. */
   load(): Promise<Writer>;
+  /** Built only when `--format` names it (LMS packages, feeds), not by a plain `build`. */
+  optIn?: boolean;
 }
 
 /** A writer, or a row that loads one: what the table and `build({ writers })` accept. */
@@ -26,8 +28,8 @@ export async function loadWriter(entry: WriterEntry): Promise<Writer> {
   return 'load' in entry ? entry.load() : entry;
 }
 
-function lazyWriter(name: string, description: string, load: () => Promise<Writer>, offersDownloads = false): WriterRow {
-  return { name, description, load, ...(offersDownloads ? { offersDownloads } : {}) };
+function lazyWriter(name: string, description: string, load: () => Promise<Writer>, options: { offersDownloads?: boolean; optIn?: boolean } = {}): WriterRow {
+  return { name, description, load, ...options };
 }
 
 /**
@@ -38,8 +40,12 @@ function lazyWriter(name: string, description: string, load: () => Promise<Write
 export const writers: WriterEntry[] = [
   lazyWriter('html', 'a static website with offline search', async () => (await import('./html.js')).htmlWriter),
   lazyWriter('json', 'a JSON catalogue API with JSON Schemas (api/catalogue.json)', async () => (await import('./json.js')).jsonWriter),
-  lazyWriter('pdf', 'a PDF book per section and one for the whole course', async () => (await import('./pdf.js')).pdfWriter, true),
-  lazyWriter('epub', 'EPUB 3 books, one per section and one for the whole course', async () => (await import('./epub.js')).epubWriter, true),
+  lazyWriter('pdf', 'a PDF book per section and one for the whole course', async () => (await import('./pdf.js')).pdfWriter, { offersDownloads: true }),
+  lazyWriter('epub', 'EPUB 3 books, one per section and one for the whole course', async () => (await import('./epub.js')).epubWriter, { offersDownloads: true }),
+  lazyWriter('opds', 'OPDS 2.0 and 1.2 catalogue feeds of the books, for reading apps', async () => (await import('./opds.js')).opdsWriter, { optIn: true }),
+  lazyWriter('scorm12', 'SCORM 1.2 packages for learning-management systems, each lesson a tracked SCO', async () => (await import('./scorm.js')).scorm12Writer, { optIn: true }),
+  lazyWriter('scorm2004', 'SCORM 2004 4th edition packages for learning-management systems, each lesson a tracked SCO', async () => (await import('./scorm.js')).scorm2004Writer, { optIn: true }),
+  lazyWriter('cc', 'an IMS Common Cartridge 1.3 (.imscc) for Canvas and Moodle, quizzes as QTI 1.2', async () => (await import('./cc.js')).ccWriter, { optIn: true }),
 ];
 
 /** Looks a writer up by its `--format` name. */

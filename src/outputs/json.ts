@@ -17,12 +17,17 @@ import type { Course, Lesson, Section } from '../model/course.js';
 import { courseLabels, minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
 import { practiceLabel, sectionPracticeMinutes } from '../render/practice-view.js';
 import { bodyText } from '../render/lesson-body.js';
-import { rewriteLinks } from '../render/links.js';
+import { relativeUrl, rewriteLinks } from '../render/links.js';
+import { courseStructuredData, lessonStructuredData, sectionStructuredData } from '../render/structured-data.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
 import { apiLinkPolicy } from '../render/site-links.js';
 import { hashOf } from '../cache/fingerprint.js';
 import { writeOutput } from './files.js';
+import { openApiDocument, openApiPath } from './openapi.js';
 import type { PublishContext, Writer } from './writer.js';
+
+/** schema-dts types have no index signature; the data is a plain JSON object, which the document schema checks on write. */
+const asSchemaOrg = (data: object): CatalogueDocument['schemaOrg'] => data as CatalogueDocument['schemaOrg'];
 
 /** Where a document kind's JSON Schema is published. */
 const schemaPath = (kind: ApiDocumentKind): string => `${outputPaths.schemas}/${kind}.schema.json`;
@@ -127,6 +132,7 @@ export const jsonWriter: Writer = {
   description: 'a JSON catalogue API with JSON Schemas (api/catalogue.json)',
   artifacts: (course) => [
     { scope: 'site', path: outputPaths.catalogue, label: course.config.title },
+    { scope: 'site', path: openApiPath, label: 'OpenAPI description' },
     ...(Object.keys(apiDocumentSchemas) as ApiDocumentKind[]).map((kind) => ({ scope: 'site' as const, path: schemaPath(kind), label: `${kind} schema` })),
     ...course.sections.flatMap((section) => [
       { scope: 'section' as const, path: outputPaths.sectionApi(section), label: section.title, section },
@@ -135,17 +141,21 @@ export const jsonWriter: Writer = {
   ],
   async publish(context) {
     const { course, outDir } = context;
-    const schemaUrl = (kind: ApiDocumentKind): string => publicUrl(course, schemaPath(kind));
+    // `$schema` resolves from the document's own URL: absolute under baseUrl, else relative to the document.
+    const schemaRef = (kind: ApiDocumentKind, document: string): string => (course.config.baseUrl ? publicUrl(course, schemaPath(kind)) : relativeUrl(document, schemaPath(kind)));
+    const siteUrl = (target: string): string => publicUrl(course, target);
     for (const kind of Object.keys(apiDocumentSchemas) as ApiDocumentKind[]) {
-      await writeOutput(outDir, schemaPath(kind), jsonText(apiJsonSchema(kind, schemaUrl(kind))));
+      await writeOutput(outDir, schemaPath(kind), jsonText(apiJsonSchema(kind, schemaRef(kind, schemaPath(kind)))));
     }
+    await writeOutput(outDir, openApiPath, jsonText(openApiDocument(course, schemaPath)));
     const sections = course.sections.map((section) => sectionEntry(context, section));
     const catalogue: CatalogueDocument = {
-      $schema: schemaUrl('catalogue'),
+      $schema: schemaRef('catalogue', outputPaths.catalogue),
       apiVersion,
       generated: context.buildDate.toISOString(),
       course: courseEntry(context),
       sections,
+      schemaOrg: asSchemaOrg(courseStructuredData(course, siteUrl)),
     };
     await writeDocument(outDir, outputPaths.catalogue, apiDocumentSchemas.catalogue, catalogue);
     const lessonCount = sections.reduce((sum, entry) => sum + entry.lessons.length, 0);
@@ -154,13 +164,18 @@ export const jsonWriter: Writer = {
     const tasks: Promise<void>[] = [];
     for (const [index, section] of course.sections.entries()) {
       const entry = sections[index]!;
-      const sectionDocument: SectionDocument = { $schema: schemaUrl('section'), apiVersion, section: entry };
+      const sectionDocument: SectionDocument = { $schema: schemaRef('section', outputPaths.sectionApi(section)), apiVersion, section: entry, schemaOrg: asSchemaOrg(sectionStructuredData(course, section, siteUrl)) };
       await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
       for (const [position, lesson] of section.lessons.entries()) {
         tasks.push(
           limit(async () => {
             const file = outputPaths.lessonApi(lesson);
-            const header: Omit<LessonDocument, 'lesson'> = { $schema: schemaUrl('lesson'), apiVersion, section: { number: entry.number, title: entry.title, url: entry.url, apiUrl: entry.apiUrl } };
+            const header: Omit<LessonDocument, 'lesson'> = {
+              $schema: schemaRef('lesson', file),
+              apiVersion,
+              section: { number: entry.number, title: entry.title, url: entry.url, apiUrl: entry.apiUrl },
+              schemaOrg: asSchemaOrg(lessonStructuredData(course, section, lesson, siteUrl)),
+            };
             // The document is its own view: everything in it but the body is hashed whole.
             const key = hashOf('json-lesson', context.keys.base, context.keys.lesson(lesson), header, entry.lessons[position]);
             await context.cache.cached(outDir, {

@@ -52,6 +52,8 @@
       quiz.classList.toggle('is-right', right);
       feedback.textContent = quiz.getAttribute(right ? 'data-right-label' : 'data-wrong-label') || '';
       if (right) answer.open = true;
+      // The SCORM runtime (and any other listener) learns of each checked answer.
+      quiz.dispatchEvent(new CustomEvent('coursebook:quiz', { bubbles: true, detail: { id: quiz.id, right: right } }));
     });
   });
 })();
