@@ -13,5 +13,5 @@ export type { PracticeContext } from './practice.js';
  */
 export function constructHandlers(context: PracticeContext): { handlers: Handlers; slots: ConstructSlots } {
   const slots = new ConstructSlots();
-  return { slots, handlers: { blockquote: calloutHandler(slots), containerDirective: practiceHandler(slots, context), ...mathHandlers(slots) } };
+  return { slots, handlers: { blockquote: calloutHandler(slots, context.labels), containerDirective: practiceHandler(slots, context), ...mathHandlers(slots) } };
 }
