@@ -16,7 +16,7 @@ const pageOf = (anchor: string): ElementContent => h('span.solution-page', { dat
 const pageMark = '\u{E000}';
 
 /**
- * "Solution on page 42", "42 ページに解答": a label with the page number the printer fills in,
+ * "Solution on page 42", "Çözüm 42. sayfada": a label with the page number the printer fills in,
  * wherever the language puts it.
  */
 function onPage(labels: Labels, key: LabelKey, anchor: string): ElementContent[] {
