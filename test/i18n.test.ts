@@ -8,7 +8,7 @@ import { fromHtml } from 'hast-util-from-html';
 import JSZip from 'jszip';
 import MiniSearch from 'minisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLabels, plainLabelKeys } from '../src/labels/catalogue.js';
+import { labelKeys, loadLabels, plainLabelKeys } from '../src/labels/catalogue.js';
 import { check } from '../src/pipeline.js';
 import { fixture, scratchCopy } from './helpers.js';
 import { buildInto, readTree } from './site.js';
@@ -18,10 +18,14 @@ const formats = ['html', 'json', 'epub', 'pdf'];
 const chinese = fixture('i18n', 'zh', 'content');
 const hebrew = fixture('i18n', 'he', 'content');
 
+/** The words of callouts, exercises, solutions, quizzes and the EPUB accessibility summary. */
+const constructLabelKeys = labelKeys.slice(labelKeys.indexOf('calloutNote'));
+
 /** English words a page may show only in an English course: every plain label and the fixed words of the others. */
 const english = (() => {
   const en = loadLabels('en');
-  return [...plainLabelKeys.map((key) => en.format(key)), en.format('section', { number: 1 }), 'lessons', 'min read', 'reading', 'Start with', 'Cover:'];
+  const constructs = constructLabelKeys.filter((key) => !key.startsWith('a11y')).map((key) => en.format(key, { number: '', page: '', time: '', count: 1, letters: '' }).trim());
+  return [...plainLabelKeys.map((key) => en.format(key)), en.format('section', { number: 1 }), 'lessons', 'min read', 'reading', 'Start with', 'Cover:', ...constructs, 'Exercise', 'Quiz', 'Solution', 'Answer', 'practice', 'on page'];
 })();
 
 /** What a reader sees of an HTML or XHTML page: text outside code, and the attributes read out or shown. */
@@ -127,6 +131,20 @@ describe('a Chinese course', () => {
     expect(home).toContain('8 课 · 阅读 16 分钟');
     expect(home).toContain('placeholder="搜索课程内容…"');
     expect(zh.files.get('01-bianliang-yu-zuoyongyu/index.html')!.toString('utf8')).toContain('从第 1.1 课开始');
+    // The constructs speak Chinese too: a callout, an exercise with its solution, a quiz and its script's words.
+    const scope = visibleText(zh.files.get('01-bianliang-yu-zuoyongyu/02-zuoyongyu.html')!.toString('utf8'));
+    expect(scope).toContain('提示');
+    const closures = zh.files.get('01-bianliang-yu-zuoyongyu/03-bibao.html')!.toString('utf8');
+    for (const words of ['练习 1.3.1', '简单', '查看解答', '测验 1.3.1', '查看答案', '正确答案：B', '练习 6 分钟']) expect(visibleText(closures)).toContain(words);
+    expect(closures).toContain('data-check-label="检查答案"');
+    expect(closures).toContain('data-wrong-label="不太对。再试一次，或查看答案。"');
+    const epubs = await epubTexts(zh.files);
+    const decode = (xml: string): string => xml.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)));
+    const solutions = decode([...epubs].find(([file]) => file.endsWith('solutions.xhtml'))?.[1] ?? '');
+    expect(solutions).toContain('<h1 id="solutions-title">答案与解答</h1>');
+    expect(solutions).toContain('练习 1.3.1 解答');
+    const opf = decode([...epubs].find(([file]) => file.endsWith('.opf'))![1]);
+    expect(opf).toMatch(/<meta property="schema:accessibilitySummary">本书为可重排版式，[^<]*<\/meta>/);
   });
 
   it('prints PDFs with Chinese glyphs embedded and Chinese labels', () => {

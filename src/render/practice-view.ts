@@ -1,6 +1,5 @@
 import type { Lesson, Section } from '../model/course.js';
 import type { Labels } from '../labels/catalogue.js';
-import { constructLabels } from './construct-labels.js';
 
 /** A lesson a lesson requires, as its header lists it. */
 export interface PrerequisiteView {
@@ -28,7 +27,7 @@ export interface LessonPracticeView {
 }
 
 /** "12 min practice", "~1.2 h practice", or '' for none. */
-export const practiceLabel = (labels: Labels, minutes: number): string => (minutes > 0 ? constructLabels.practice(labels.readingTime(minutes)) : '');
+export const practiceLabel = (labels: Labels, minutes: number): string => (minutes > 0 ? labels.format('practiceTime', { time: labels.readingTime(minutes) }) : '');
 
 /** A section's practice minutes: the sum of its lessons'. */
 export const sectionPracticeMinutes = (section: Section): number => section.lessons.reduce((sum, lesson) => sum + lesson.practice.minutes, 0);
@@ -47,9 +46,9 @@ export function lessonPracticeView(labels: Labels, lesson: Lesson, lessonsById: 
   });
   return {
     objectives: lesson.objectives,
-    objectivesHeading: constructLabels.youWillLearn,
+    objectivesHeading: labels.format('youWillLearn'),
     requires,
-    requiresHeading: constructLabels.beforeThisLesson,
+    requiresHeading: labels.format('beforeThisLesson'),
     practiceMinutes: lesson.practice.minutes,
     practiceLabel: practiceLabel(labels, lesson.practice.minutes),
     exerciseCount: lesson.practice.exercises.length,

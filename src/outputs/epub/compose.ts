@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Root as HastRoot } from 'hast';
 import type nunjucks from 'nunjucks';
-import { constructLabels } from '../../render/construct-labels.js';
+import { courseLabels } from '../../render/labels.js';
 import { rewriteLinks } from '../../render/links.js';
 import { publicUrl } from '../../render/paths.js';
 import { renderTemplate } from '../../render/templates.js';
@@ -58,7 +58,8 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
 
   // Every body is linked first, so each can be checked against the ids of the chapters it links to.
   const drafts: { filename: string; part: string; title: string; bodyClass: string; body: HastRoot; page: (bodyHtml: string) => string }[] = [];
-  const solutions = new BookSolutions();
+  const labels = courseLabels(course);
+  const solutions = new BookSolutions(labels);
   for (const section of book.sections) {
     const sectionView = view.sections.find((candidate) => candidate.number === section.number)!;
     const intro = render.intro(section);
@@ -87,7 +88,7 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   }
   const solutionsBody = solutions.chapter();
   if (solutionsBody) {
-    drafts.push({ filename: solutionsFile, part: solutionsAnchor, title: constructLabels.solutions, bodyClass: 'solutions-page', body: numberBlocks(solutionsBody), page: (html) => html });
+    drafts.push({ filename: solutionsFile, part: solutionsAnchor, title: labels.format('solutions'), bodyClass: 'solutions-page', body: numberBlocks(solutionsBody), page: (html) => html });
   }
   const anchors = new Map<string, ReadonlySet<string>>([
     [chapterFiles.cover, new Set()],
@@ -120,12 +121,12 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const visuals = chapters.reduce((sum, { visuals: v }) => ({ count: sum.count + v.count, withoutText: sum.withoutText + v.withoutText, media: sum.media + v.media }), { count: 0, withoutText: 0, media: 0 });
   const math = chapters.some((chapter) => chapter.properties.includes('mathml'));
   const entries = navEntries(view, book);
-  if (solutionsBody) entries.push({ kind: 'section', label: constructLabels.solutions, href: solutionsFile, children: [] });
+  if (solutionsBody) entries.push({ kind: 'section', label: labels.format('solutions'), href: solutionsFile, children: [] });
   const ncx = ncxPoints(entries);
   const bodymatter = chapters[0];
   const pkg = packageView(course, book, {
     date,
-    accessibility: accessibilityView({ visuals, math, ...(pageList.length && edition ? { pageSource: edition.source } : {}) }),
+    accessibility: accessibilityView({ visuals, math, ...(pageList.length && edition ? { pageSource: edition.source } : {}) }, labels),
     cover: { href: cover.name, mediaType: cover.mediaType },
     documents: [{ id: 'cover', href: chapterFiles.cover, properties: [] }, ...chapters.map(({ id, filename, properties }) => ({ id, href: filename, properties }))],
   });

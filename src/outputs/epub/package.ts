@@ -1,3 +1,4 @@
+import type { Labels } from '../../labels/catalogue.js';
 import type { Course } from '../../model/course.js';
 import type { CourseView, LessonView } from '../../render/view.js';
 import { chapterFiles, type BookPlan } from './book.js';
@@ -141,8 +142,9 @@ export const conformanceClaim = 'EPUB Accessibility 1.1 - WCAG 2.2 Level AA';
  * media whose hazards cannot be judged; everything else the claim needs (roles, structure,
  * contrast, valid markup) the templates give every book, as Ace by DAISY checks in the tests.
  * @param facts the book's images, diagrams, media, math and page source
+ * @param labels the course's labels: the summary is in the book's language
  */
-export function accessibilityView(facts: BookFacts): AccessibilityView {
+export function accessibilityView(facts: BookFacts, labels: Labels): AccessibilityView {
   const { visuals } = facts;
   const visual = visuals.count > 0;
   const described = visuals.withoutText === 0;
@@ -162,13 +164,13 @@ export function accessibilityView(facts: BookFacts): AccessibilityView {
     ],
     hazards: judged ? ['none'] : ['unknown'],
     summary: [
-      'A reflowable book with a table of contents of every section, lesson and lesson heading, in reading order.',
-      visual ? (described ? 'Every image has alt text and every diagram a caption, which is also its accessible name.' : 'Some images or diagrams have no text alternative.') : 'It has no images.',
-      'Code is text, highlighted with colour and never as an image.',
-      ...(facts.pageSource ? [`A page list and page break markers follow the pages of the PDF edition (${facts.pageSource}).`] : []),
-      ...(judged ? [] : ['It holds audio, video or animated images whose hazards were not evaluated.']),
-      conforms ? `It meets ${conformanceClaim}.` : 'It does not claim conformance to EPUB Accessibility 1.1.',
-    ].join(' '),
+      labels.format('a11yStructure'),
+      labels.format(visual ? (described ? 'a11yDescribed' : 'a11yUndescribed') : 'a11yNoImages'),
+      labels.format('a11yCode'),
+      ...(facts.pageSource ? [labels.format('a11yPageList', { source: facts.pageSource })] : []),
+      ...(judged ? [] : [labels.format('a11yMedia')]),
+      conforms ? labels.format('a11yConforms', { claim: conformanceClaim }) : labels.format('a11yNoClaim'),
+    ].join(/^(zh|ja)\b/.test(labels.language) ? '' : ' '),
     ...(conforms ? { conformsTo: conformanceClaim, certifiedBy: 'Coursebook' } : {}),
     ...(facts.pageSource ? { pageSource: facts.pageSource } : {}),
   };

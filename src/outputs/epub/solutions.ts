@@ -2,7 +2,7 @@ import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import type { Lesson } from '../../model/course.js';
-import { constructLabels } from '../../render/construct-labels.js';
+import type { Labels } from '../../labels/catalogue.js';
 import { takeSolutions, type TakenSolution } from '../../render/constructs/solutions.js';
 
 /** The file of a book's Solutions chapter. */
@@ -23,6 +23,9 @@ interface LessonSolutions {
 export class BookSolutions {
   private readonly lessons: LessonSolutions[] = [];
 
+  /** @param labels the course's labels */
+  constructor(private readonly labels: Labels) {}
+
   /**
    * Takes a lesson chapter's solutions out of its body.
    * @param body the chapter body, links already rewritten for the book (changed in place)
@@ -32,7 +35,7 @@ export class BookSolutions {
   take(body: HastRoot, lesson: Lesson, chapter: string): void {
     const solutions: LessonSolutions['solutions'] = [];
     const solutionId = (solution: TakenSolution): string => `solution-${lesson.id}-${solution.targetId}`;
-    for (const solution of takeSolutions(body, (taken) => h('p.solution-ref', [h('a', { href: `${solutionsFile}#${encodeURIComponent(solutionId(taken))}` }, taken.kind === 'exercise' ? constructLabels.toSolution : constructLabels.toAnswer)]))) {
+    for (const solution of takeSolutions(body, (taken) => h('p.solution-ref', [h('a', { href: `${solutionsFile}#${encodeURIComponent(solutionId(taken))}` }, this.labels.format(taken.kind === 'exercise' ? 'solutionAtEnd' : 'answerAtEnd'))]))) {
       // In-page links of the solution now point into the lesson's chapter.
       for (const node of solution.content) {
         visit(node, 'element', (element: Element) => {
@@ -57,11 +60,11 @@ export class BookSolutions {
       h('h2.solutions-lesson', `${lesson.id} ${lesson.title}`),
       ...solutions.map((solution) =>
         h('section.solution-entry', { id: solution.id, ariaLabelledBy: [`${solution.id}-title`] }, [
-          h('p.solution-heading', { id: `${solution.id}-title` }, [h('a', { href: `${chapter}#${encodeURIComponent(solution.targetId)}`, role: 'doc-backlink' }, solution.kind === 'exercise' ? constructLabels.solutionTo(solution.label) : constructLabels.answerTo(solution.label))]),
+          h('p.solution-heading', { id: `${solution.id}-title` }, [h('a', { href: `${chapter}#${encodeURIComponent(solution.targetId)}`, role: 'doc-backlink' }, this.labels.format(solution.kind === 'exercise' ? 'solutionToExercise' : 'answerToQuiz', { number: solution.number }))]),
           ...solution.content,
         ]),
       ),
     ]);
-    return { type: 'root', children: [h('section.solutions', { 'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1#solutions-title', constructLabels.solutions), ...entries])] };
+    return { type: 'root', children: [h('section.solutions', { 'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1#solutions-title', this.labels.format('solutions')), ...entries])] };
   }
 }

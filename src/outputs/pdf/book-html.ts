@@ -12,7 +12,7 @@ import { bookLinkPolicy, innerAnchor, lessonAnchor, sectionAnchor, type Book } f
 import { blockNumber, numberBlocks, type BlockPlace } from './page-blocks.js';
 import { pageStyles, type RunningHead } from './page-styles.js';
 import { PrintSolutions, solutionsAnchor } from './solutions.js';
-import { constructLabels } from '../../render/construct-labels.js';
+import { courseLabels } from '../../render/labels.js';
 
 /** An entry of the table of contents, and of the PDF's bookmarks. */
 export interface ContentsEntry {
@@ -149,7 +149,8 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const sectionViews = view.sections.filter((section) => book.sections.some((printed) => printed.number === section.number));
   const heads: RunningHead[] = [{ anchor: 'contents', left: view.labels.contents, right: '' }];
   const places: (BlockPlace & { anchor: string })[] = [];
-  const solutions = new PrintSolutions();
+  const labels = courseLabels(course);
+  const solutions = new PrintSolutions(labels);
   const parts = book.sections.map((section, s) => {
     const sectionView = sectionViews[s]!;
     const anchor = sectionAnchor(section);
@@ -172,7 +173,7 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
   const subject = book.section ? book.section.summary : course.config.description || course.config.subtitle || '';
   const contents = contentsOf(view, book);
   const appendix = solutions.appendix();
-  if (appendix) heads.push({ anchor: solutionsAnchor, left: constructLabels.solutions, right: '' });
+  if (appendix) heads.push({ anchor: solutionsAnchor, left: labels.format('solutions'), right: '' });
   // A right-to-left book is mirrored: the section's head at the top right, the lesson's at the top left.
   const styles = pageStyles(course.config.paper, view.direction === 'rtl' ? heads.map((head) => ({ ...head, left: head.right, right: head.left })) : heads);
   const frame = {
@@ -180,10 +181,10 @@ export function layOutBook(env: nunjucks.Environment, course: Course, render: Co
     book: { title, subject, section: book.section ? sectionViews[0] : undefined, dateLabel: dateLabel(course.config.language, buildDate), pageStyles: styles },
     contents: contentsView(contents, sectionViews),
     parts,
-    solutions: appendix ? { title: constructLabels.solutions, anchor: solutionsAnchor, html: appendixHtml(appendix, places) } : undefined,
+    solutions: appendix ? { title: labels.format('solutions'), anchor: solutionsAnchor, html: appendixHtml(appendix, places) } : undefined,
   };
   // The appendix is in the bookmarks after the sections; the contents page lists it from `solutions`.
-  if (appendix) contents.push({ label: '', title: constructLabels.solutions, anchor: solutionsAnchor, children: [] });
+  if (appendix) contents.push({ label: '', title: labels.format('solutions'), anchor: solutionsAnchor, children: [] });
   return {
     title,
     subject,

@@ -1,7 +1,7 @@
 import type { ElementContent, Root as HastRoot } from 'hast';
 import { h } from 'hastscript';
 import type { Lesson } from '../../model/course.js';
-import { constructLabels } from '../../render/construct-labels.js';
+import type { LabelKey, Labels } from '../../labels/catalogue.js';
 import { takeSolutions, type TakenSolution } from '../../render/constructs/solutions.js';
 
 /** The anchor of a PDF's Solutions appendix, also its page name. */
@@ -12,6 +12,19 @@ const href = (anchor: string): string => `#${encodeURIComponent(anchor)}`;
 /** A page number the printer fills in: the page where `anchor` was printed (see print.ts). */
 const pageOf = (anchor: string): ElementContent => h('span.solution-page', { dataPageOf: anchor });
 
+/** A character no label holds, standing for the page number while a message is formatted. */
+const pageMark = '\u{E000}';
+
+/**
+ * "Solution on page 42", "Çözüm 42. sayfada": a label with the page number the printer fills in,
+ * wherever the language puts it.
+ */
+function onPage(labels: Labels, key: LabelKey, anchor: string): ElementContent[] {
+  const [before = '', after = ''] = labels.format(key, { page: pageMark }).split(pageMark);
+  const text = (value: string): ElementContent[] => (value ? [{ type: 'text', value }] : []);
+  return [...text(before), pageOf(anchor), ...text(after)];
+}
+
 /**
  * Collects a PDF's solutions and quiz answers into a "Solutions" appendix at its end. Each exercise
  * and quiz says on which page its solution is, and each solution on which page its exercise is:
@@ -21,6 +34,9 @@ const pageOf = (anchor: string): ElementContent => h('span.solution-page', { dat
 export class PrintSolutions {
   private readonly lessons: { lesson: Lesson; solutions: (TakenSolution & { anchor: string })[] }[] = [];
 
+  /** @param labels the course's labels */
+  constructor(private readonly labels: Labels) {}
+
   /**
    * Takes a lesson's solutions out of its print body.
    * @param body the lesson's print body, ids already prefixed (changed in place)
@@ -29,7 +45,7 @@ export class PrintSolutions {
   take(body: HastRoot, lesson: Lesson): void {
     const anchorOf = (solution: TakenSolution): string => `solution--${solution.targetId}`;
     const solutions = takeSolutions(body, (solution) =>
-      h('p.solution-ref', [h('a', { href: href(anchorOf(solution)) }, [`${constructLabels.onPage(solution.kind === 'exercise' ? 'solution' : 'answer')} `, pageOf(anchorOf(solution))])]),
+      h('p.solution-ref', [h('a', { href: href(anchorOf(solution)) }, onPage(this.labels, solution.kind === 'exercise' ? 'solutionOnPage' : 'answerOnPage', anchorOf(solution)))]),
     ).map((solution) => ({ ...solution, anchor: anchorOf(solution) }));
     if (solutions.length > 0) this.lessons.push({ lesson, solutions });
   }
@@ -47,13 +63,13 @@ export class PrintSolutions {
       ...solutions.map((solution) =>
         h('section.solution-entry', { id: solution.anchor }, [
           h('p.solution-heading', [
-            h('a', { href: href(solution.targetId) }, solution.kind === 'exercise' ? constructLabels.solutionTo(solution.label) : constructLabels.answerTo(solution.label)),
-            h('span.solution-back', [` · ${constructLabels.onPage(solution.kind === 'exercise' ? 'exercise' : 'quiz')} `, pageOf(solution.targetId)]),
+            h('a', { href: href(solution.targetId) }, this.labels.format(solution.kind === 'exercise' ? 'solutionToExercise' : 'answerToQuiz', { number: solution.number })),
+            h('span.solution-back', [' · ', ...onPage(this.labels, solution.kind === 'exercise' ? 'exerciseOnPage' : 'quizOnPage', solution.targetId)]),
           ]),
           ...solution.content,
         ]),
       ),
     ]);
-    return { type: 'root', children: [h('section.solutions', { id: solutionsAnchor, role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1.solutions-title#solutions-title', constructLabels.solutions), ...entries])] };
+    return { type: 'root', children: [h('section.solutions', { id: solutionsAnchor, role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1.solutions-title#solutions-title', this.labels.format('solutions')), ...entries])] };
   }
 }

@@ -3,7 +3,7 @@ import { h, s } from 'hastscript';
 import type { Blockquote } from 'mdast';
 import { defaultHandlers, type Handler } from 'mdast-util-to-hast';
 import type { CalloutKind } from '../../markdown/callouts.js';
-import { constructLabels } from '../construct-labels.js';
+import type { Labels, LabelKey } from '../../labels/catalogue.js';
 import type { ConstructSlots } from './slots.js';
 
 /** Octicons (MIT, GitHub's icons for its alerts), 16×16. */
@@ -15,6 +15,9 @@ const iconPaths: Record<CalloutKind, string> = {
   caution: 'M4.47.22A.749.749 0 0 1 5 0h6c.199 0 .389.079.53.22l4.25 4.25c.141.14.22.331.22.53v6a.749.749 0 0 1-.22.53l-4.25 4.25A.749.749 0 0 1 11 16H5a.749.749 0 0 1-.53-.22L.22 11.53A.749.749 0 0 1 0 11V5c0-.199.079-.389.22-.53Zm.84 1.28L1.5 5.31v5.38l3.81 3.81h5.38l3.81-3.81V5.31L10.69 1.5ZM8 4a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0 1 8 4Zm0 8a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z',
 };
 
+/** The label of each kind of callout. */
+const kindLabels: Record<CalloutKind, LabelKey> = { note: 'calloutNote', tip: 'calloutTip', important: 'calloutImportant', warning: 'calloutWarning', caution: 'calloutCaution' };
+
 /** The callout's icon: decorative, as the label beside it says the same. */
 const icon = (kind: CalloutKind): Element => s('svg', { className: ['callout-icon'], viewBox: '0 0 16 16', width: 16, height: 16, ariaHidden: 'true', focusable: 'false' }, [s('path', { d: iconPaths[kind] })]);
 
@@ -23,15 +26,16 @@ const icon = (kind: CalloutKind): Element => s('svg', { className: ['callout-ico
  * becomes `<aside class="callout callout-tip" role="note">` with an icon, its label and its title;
  * any other blockquote is converted as usual.
  * @param slots the body's placeholders (the aside is made after sanitising)
+ * @param labels the course's labels ("Note", "Tip"… in its language)
  */
-export function calloutHandler(slots: ConstructSlots): Handler {
+export function calloutHandler(slots: ConstructSlots, labels: Labels): Handler {
   return (state, node: Blockquote) => {
     const callout = node.data?.callout;
     if (!callout) return defaultHandlers.blockquote(state, node);
     const title = state.all({ type: 'paragraph', children: callout.title });
     const content: ElementContent[] = [h('span', title), ...state.wrap(state.all(node), true)];
     return slots.slot('div', content, ([titleHolder, ...body]) => {
-      const label: ElementContent[] = [icon(callout.kind), h('span.callout-kind', constructLabels.callout[callout.kind])];
+      const label: ElementContent[] = [icon(callout.kind), h('span.callout-kind', labels.format(kindLabels[callout.kind]))];
       const titled = titleHolder?.type === 'element' && titleHolder.children.length > 0;
       if (titled) label.push(h('span.callout-separator', { ariaHidden: 'true' }, ' · '), h('span.callout-title', titleHolder.children));
       return h(`aside.callout.callout-${callout.kind}`, { role: 'note' }, [h('p.callout-label', label), ...body]);

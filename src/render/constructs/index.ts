@@ -27,7 +27,7 @@ declare module 'vfile' {
  */
 export function constructHandlers(context: PracticeContext): BodyConstructs {
   const slots = new ConstructSlots();
-  return { slots, handlers: { blockquote: calloutHandler(slots), containerDirective: practiceHandler(slots, context), ...mathHandlers(slots) } };
+  return { slots, handlers: { blockquote: calloutHandler(slots, context.labels), containerDirective: practiceHandler(slots, context), ...mathHandlers(slots) } };
 }
 
 /** The mdast node types course constructs handle. */

@@ -3,8 +3,7 @@ import { h } from 'hastscript';
 import type { ContainerDirective } from 'mdast-util-directive';
 import type { Handler, State } from 'mdast-util-to-hast';
 import { practiceId, type LessonPractice } from '../../markdown/practice.js';
-import { constructLabels } from '../construct-labels.js';
-import type { Labels } from '../../labels/catalogue.js';
+import { isLabelKey, type Labels } from '../../labels/catalogue.js';
 import { minutesLabel } from '../labels.js';
 import type { ConstructSlots } from './slots.js';
 
@@ -13,11 +12,17 @@ export interface PracticeContext {
   /** "4.5"; exercises are numbered "4.5.1", "4.5.2"… When absent (a section introduction), "1", "2"… */
   lessonId?: string;
   practice?: LessonPractice;
-  /** The course's labels, for minutes in the course language. */
+  /** The course's labels: the constructs' words and minutes in the course language. */
   labels: Labels;
 }
 
 const letter = (index: number): string => String.fromCharCode(65 + index);
+
+/** "Medium" for `difficulty="medium"`, in the course language; an unknown value as written (`exercise-structure` reports it). */
+function difficultyLabel(labels: Labels, difficulty: string): string {
+  const key = `difficulty${difficulty.charAt(0).toUpperCase()}${difficulty.slice(1)}`;
+  return isLabelKey(key) ? labels.format(key) : difficulty;
+}
 
 /** A task-list item's content without its checkbox, which would give the answer away, and the space after it. */
 function optionContent(children: ElementContent[]): ElementContent[] {
@@ -46,9 +51,9 @@ function exercise(state: State, node: ContainerDirective, slots: ConstructSlots,
   const title = summary?.title ?? node.attributes?.title ?? '';
   const difficulty = node.attributes?.difficulty;
   return slots.slot('div', contentOf(state, node), (children) => {
-    const meta = [difficulty ? constructLabels.difficulty[difficulty] ?? difficulty : '', summary ? minutesLabel(context.labels, summary.minutes) : ''].filter(Boolean).join(' · ');
+    const meta = [difficulty ? difficultyLabel(context.labels, difficulty) : '', summary ? minutesLabel(context.labels, summary.minutes) : ''].filter(Boolean).join(' · ');
     return h('section.exercise', { id, ariaLabelledBy: [`${id}-label`], dataNumber: number }, [
-      h('p.exercise-label', { id: `${id}-label` }, [h('span.exercise-number', constructLabels.exercise(number)), ...(title ? [' ', h('span.exercise-title', title)] : [])]),
+      h('p.exercise-label', { id: `${id}-label` }, [h('span.exercise-number', context.labels.format('exerciseNumber', { number })), ...(title ? [' ', h('span.exercise-title', title)] : [])]),
       ...(meta ? [h('p.exercise-meta', meta)] : []),
       ...children,
     ]);
@@ -56,8 +61,8 @@ function exercise(state: State, node: ContainerDirective, slots: ConstructSlots,
 }
 
 /** A solution: closed `<details>` with "Show solution". */
-function solution(state: State, node: ContainerDirective, slots: ConstructSlots): Element {
-  return slots.slot('div', contentOf(state, node), (children) => h('details.solution', [h('summary', constructLabels.showSolution), h('div.solution-body', children)]));
+function solution(state: State, node: ContainerDirective, slots: ConstructSlots, labels: Labels): Element {
+  return slots.slot('div', contentOf(state, node), (children) => h('details.solution', [h('summary', labels.format('showSolution')), h('div.solution-body', children)]));
 }
 
 /**
@@ -88,19 +93,24 @@ function quiz(state: State, node: ContainerDirective, slots: ConstructSlots, con
       }
     }
     const letters = correct.flatMap((right, index) => (right ? [letter(index)] : []));
-    const label = constructLabels.quiz(number);
+    const { labels } = context;
+    const label = labels.format('quizNumber', { number });
     return h(
       'section.quiz',
-      { id, ariaLabelledBy: [`${id}-label`], dataNumber: number, dataCheckLabel: constructLabels.checkAnswer, dataRightLabel: constructLabels.quizRight, dataWrongLabel: constructLabels.quizWrong, dataMultiple: letters.length > 1 ? 'true' : undefined },
+      { id, ariaLabelledBy: [`${id}-label`], dataNumber: number, dataCheckLabel: labels.format('checkAnswer'), dataRightLabel: labels.format('quizRight'), dataWrongLabel: labels.format('quizWrong'), dataMultiple: letters.length > 1 ? 'true' : undefined },
       [
         h('p.quiz-label', { id: `${id}-label` }, label),
         h('div.quiz-question', question),
         h('ol.quiz-options', { type: 'A' }, options),
-        h('details.quiz-answer', [h('summary', constructLabels.showAnswer), h('div.quiz-answer-body', [h('p.quiz-right', constructLabels.rightAnswer(letters)), ...explanation])]),
+        h('details.quiz-answer', [h('summary', labels.format('showAnswer')), h('div.quiz-answer-body', [h('p.quiz-right', rightAnswerLabel(labels, letters)), ...explanation])]),
       ],
     );
   });
 }
+
+/** "Right answer: B", "Right answers: A and C", in the course language. */
+const rightAnswerLabel = (labels: Labels, letters: string[]): string =>
+  labels.format('rightAnswer', { count: letters.length, letters: new Intl.ListFormat(labels.language, { type: 'conjunction' }).format(letters) });
 
 /**
  * The remark-rehype handler for container directives: exercises (with their solutions) and
@@ -115,7 +125,7 @@ export function practiceHandler(slots: ConstructSlots, context: PracticeContext)
   return (state, node: ContainerDirective) => {
     if (node.name === 'exercise') return exercise(state, node, slots, context, ++exercises);
     if (node.name === 'quiz') return quiz(state, node, slots, context, ++quizzes);
-    if (node.name === 'solution') return solution(state, node, slots);
+    if (node.name === 'solution') return solution(state, node, slots, context.labels);
     return h('div', contentOf(state, node));
   };
 }

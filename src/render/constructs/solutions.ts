@@ -1,5 +1,4 @@
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
-import { toString as hastToString } from 'hast-util-to-string';
 import { SKIP, visit } from 'unist-util-visit';
 
 /** A solution or quiz answer taken out of a lesson body, for a book's Solutions section. */
@@ -7,8 +6,8 @@ export interface TakenSolution {
   kind: 'exercise' | 'quiz';
   /** The id of the exercise or quiz it answers, as it is in the body (books may prefix ids). */
   targetId: string;
-  /** "Exercise 4.5.2", "Quiz 4.5.1". */
-  label: string;
+  /** The exercise's or quiz's number, "4.5.2" (its `data-number`). */
+  number: string;
   /** The solution's content (for a quiz: the right answer and the explanation). */
   content: ElementContent[];
 }
@@ -34,13 +33,10 @@ export function takeSolutions(body: HastRoot, replace: (solution: TakenSolution)
   visit(body, 'element', (node) => {
     const kind = hasClass(node, 'exercise') ? 'exercise' : hasClass(node, 'quiz') ? 'quiz' : undefined;
     if (!kind || typeof node.properties.id !== 'string') return undefined;
-    const labelOf = (child: ElementContent): boolean => child.type === 'element' && hasClass(child, kind === 'exercise' ? 'exercise-label' : 'quiz-label');
-    const labelElement = node.children.find(labelOf);
-    const number = labelElement && labelElement.type === 'element' ? (kind === 'exercise' ? labelElement.children.find((child) => child.type === 'element' && hasClass(child, 'exercise-number')) : labelElement) : undefined;
-    const label = number ? hastToString(number).trim() : '';
+    const number = String(node.properties.dataNumber ?? '');
     node.children = node.children.flatMap((child) => {
       if (child.type !== 'element' || child.tagName !== 'details' || !(hasClass(child, 'solution') || hasClass(child, 'quiz-answer'))) return [child];
-      const solution: TakenSolution = { kind, targetId: String(node.properties.id), label, content: detailsContent(child) };
+      const solution: TakenSolution = { kind, targetId: String(node.properties.id), number, content: detailsContent(child) };
       taken.push(solution);
       const stand = replace(solution);
       return stand ? [stand] : [];
