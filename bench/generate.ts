@@ -46,14 +46,19 @@ function paragraph(next: () => number, sentences = 5): string {
  */
 function lesson(section: number, index: number, count: number, sectionDirs: string[], next: () => number): string {
   const parts: string[] = [];
-  parts.push(`---\nlesson: "${section}.${index}"\ntitle: "Lesson ${section}.${index}: ${sentence(next).slice(0, 40).replace(/[.":]/g, '')}"\nsummary: ${sentence(next)}\ngroup: ${index <= Math.ceil(count / 2) ? 'Foundations' : 'Practice'}\nminutes: 7\n---\n`);
+  parts.push(
+    `---\nlesson: "${section}.${index}"\ntitle: "Lesson ${section}.${index}: ${sentence(next).slice(0, 40).replace(/[.":]/g, '')}"\nsummary: ${sentence(next)}\ngroup: ${index <= Math.ceil(count / 2) ? 'Foundations' : 'Practice'}\nminutes: 7\n---\n`,
+  );
   parts.push(paragraph(next, 6));
   for (let h = 1; h <= 6; h++) {
     parts.push(`## Topic ${h}`);
     parts.push(paragraph(next, 9));
     parts.push(`### Detail ${h}`);
     parts.push(paragraph(next, 8));
-    if (h === 2) parts.push('```ts\nexport function elect(term: number, votes: number[]): boolean {\n  const majority = Math.floor(votes.length / 2) + 1;\n  return votes.filter((v) => v === term).length >= majority;\n}\n```');
+    if (h === 2)
+      parts.push(
+        '```ts\nexport function elect(term: number, votes: number[]): boolean {\n  const majority = Math.floor(votes.length / 2) + 1;\n  return votes.filter((v) => v === term).length >= majority;\n}\n```',
+      );
     if (h === 3) parts.push('| Model | Reads | Writes |\n|:--|:-:|--:|\n| Linearizable | latest | ordered |\n| Causal | causal past | ordered per session |\n| Eventual | any | converge |');
     if (h === 4) {
       const other = index === 1 ? 2 : 1;

@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 
 const target = process.env.COURSEBOOK_BENCH_RSS_FILE;
-if (target) process.on('exit', () => {
+if (target)
+  process.on('exit', () => {
     const usage = process.resourceUsage();
     writeFileSync(target, `${usage.maxRSS * 1024} ${usage.userCPUTime + usage.systemCPUTime}`);
   });

@@ -19,7 +19,10 @@ const here = import.meta.dirname;
 const projectRoot = path.resolve(here, '..');
 const bin = path.join(projectRoot, 'bin', 'coursebook.js');
 const probe = path.join(here, 'rss-probe.mjs');
-const sizes = (process.env.BENCH_SIZES ?? '11,110,1100').split(',').map(Number).filter((size) => size > 0);
+const sizes = (process.env.BENCH_SIZES ?? '11,110,1100')
+  .split(',')
+  .map(Number)
+  .filter((size) => size > 0);
 
 interface Measure {
   seconds: number;
@@ -78,7 +81,8 @@ const rows: string[][] = [];
 const oursBySize = new Map<number, { row: string[]; seconds: number }[]>();
 const fmt = (m: Measure): string => `${m.seconds.toFixed(m.seconds < 1 ? 3 : 2)} s${m.ok ? '' : ' (failed)'}`;
 /** "ours 12.3× faster" or "ours 1.6× slower". */
-const ratio = (theirs: Measure, ours: Measure): string => (theirs.seconds >= ours.seconds ? `ours ${(theirs.seconds / ours.seconds).toFixed(1)}× faster` : `ours ${(ours.seconds / theirs.seconds).toFixed(1)}× slower`);
+const ratio = (theirs: Measure, ours: Measure): string =>
+  theirs.seconds >= ours.seconds ? `ours ${(theirs.seconds / ours.seconds).toFixed(1)}× faster` : `ours ${(ours.seconds / theirs.seconds).toFixed(1)}× slower`;
 const mb = (m: Measure): string => (m.rssBytes ? `${Math.round(m.rssBytes / 1e6)} MB` : '');
 
 function record(size: number, work: string, m: Measure, target = '', note = ''): string[] {
@@ -113,7 +117,12 @@ async function medianOf(times: number, command: string, args: string[], cwd: str
   const probed: Measure[] = [];
   for (let run = 0; run < times; run++) plain.push(await measure(command, args, cwd, false));
   for (let run = 0; run < 3; run++) probed.push(await measure(command, args, cwd, true));
-  return { seconds: median(plain.map((m) => m.seconds)), ok: [...plain, ...probed].every((m) => m.ok), rssBytes: median(probed.map((m) => m.rssBytes ?? 0)), cpuSeconds: median(probed.map((m) => m.cpuSeconds ?? 0)) };
+  return {
+    seconds: median(plain.map((m) => m.seconds)),
+    ok: [...plain, ...probed].every((m) => m.ok),
+    rssBytes: median(probed.map((m) => m.rssBytes ?? 0)),
+    cpuSeconds: median(probed.map((m) => m.cpuSeconds ?? 0)),
+  };
 }
 
 const hasPandoc = (() => {
@@ -180,7 +189,9 @@ for (const size of sizes) {
   recordOurs(size, `build ${built}, cold`, cold, goal(cold, 30));
   const warm = await ours('build', 'content', '--out', 'dist', '--format', formats.join(','));
   recordOurs(size, `build ${built}, warm`, warm, goal(warm, 1.5));
-  const firstSection = readdirSync(content).filter((name) => /^\d/.test(name)).sort()[0]!;
+  const firstSection = readdirSync(content)
+    .filter((name) => /^\d/.test(name))
+    .sort()[0]!;
   const edited = path.join(content, firstSection, '02-lesson.md');
   appendFileSync(edited, '\nOne more sentence about quorum reads, added by the benchmark.\n');
   const oneEdit = await ours('build', 'content', '--out', 'dist', '--format', formats.join(','));
@@ -190,7 +201,13 @@ for (const size of sizes) {
     // serve builds html and json into .coursebook-serve/, sharing the warm cache beside dist/.
     const served = await timeServeReload(bin, work, path.join(content, firstSection, '03-lesson.md'), 5);
     const reload: Measure = { seconds: served.reloadMs.length ? median(served.reloadMs) / 1000 : Number.NaN, ok: served.ok };
-    recordOurs(size, 'serve, save to reload event (median of 5 saves)', reload, `≤ 0.3 s: ${served.ok ? verdict(reload.seconds, 0.3) : 'failed'}`, `saves: ${served.reloadMs.map((ms) => `${Math.round(ms)} ms`).join(', ')}; first build ${served.firstBuildSeconds.toFixed(1)} s`);
+    recordOurs(
+      size,
+      'serve, save to reload event (median of 5 saves)',
+      reload,
+      `≤ 0.3 s: ${served.ok ? verdict(reload.seconds, 0.3) : 'failed'}`,
+      `saves: ${served.reloadMs.map((ms) => `${Math.round(ms)} ms`).join(', ')}; first build ${served.firstBuildSeconds.toFixed(1)} s`,
+    );
   }
 
   rmSync(cache, { recursive: true, force: true });
@@ -213,7 +230,13 @@ for (const size of sizes) {
     const site = path.join(work, 'hugo');
     await writeHugoSite(content, site);
     const hugo = await measure('hugo', ['--quiet', '--source', site, '--destination', path.join(site, 'public')], work, false);
-    record(size, 'Hugo 0.111, same lessons: title, summary, contents, body (full build)', hugo, '', `ours/Hugo: html cold ${(html.seconds / hugo.seconds).toFixed(1)}×, ${built} warm ${(warm.seconds / hugo.seconds).toFixed(2)}×`);
+    record(
+      size,
+      'Hugo 0.111, same lessons: title, summary, contents, body (full build)',
+      hugo,
+      '',
+      `ours/Hugo: html cold ${(html.seconds / hugo.seconds).toFixed(1)}×, ${built} warm ${(warm.seconds / hugo.seconds).toFixed(2)}×`,
+    );
     compareWith(size, 4, hugo);
   }
 
@@ -221,12 +244,21 @@ for (const size of sizes) {
     const lessons = readdirSync(content)
       .filter((name) => /^\d/.test(name))
       .sort()
-      .flatMap((dir) => readdirSync(path.join(content, dir)).filter((name) => /^\d.*\.md$/.test(name)).sort().map((file) => path.join(dir, file)));
+      .flatMap((dir) =>
+        readdirSync(path.join(content, dir))
+          .filter((name) => /^\d.*\.md$/.test(name))
+          .sort()
+          .map((file) => path.join(dir, file)),
+      );
     const out = path.join(work, 'pandoc');
     mkdirSync(out, { recursive: true });
     const parallel = os.availableParallelism();
     const byFile = await measureMany(
-      lessons.map((lesson) => ({ command: 'pandoc', args: ['-f', 'gfm', '-t', 'html5', '-s', '--metadata', 'title=Lesson', '-o', path.join(out, lesson.replace(/\//g, '_').replace(/\.md$/, '.html')), lesson], cwd: content })),
+      lessons.map((lesson) => ({
+        command: 'pandoc',
+        args: ['-f', 'gfm', '-t', 'html5', '-s', '--metadata', 'title=Lesson', '-o', path.join(out, lesson.replace(/\//g, '_').replace(/\.md$/, '.html')), lesson],
+        cwd: content,
+      })),
       parallel,
     );
     record(size, `pandoc md → html, file by file (${parallel} at a time)`, byFile, big ? 'ours ≥ 10× faster' : '', ratio(byFile, html));
@@ -234,9 +266,28 @@ for (const size of sizes) {
     const joined = await measure('pandoc', ['-f', 'gfm', '-t', 'html5', '-s', '--metadata', 'title=All', '-o', path.join(out, 'all.html'), path.join(out, 'all.md')], content, false);
     record(size, 'pandoc md → html, all lessons in one file', joined, big ? 'ours faster' : '', ratio(joined, html));
     compareWith(size, 5, joined);
-    const sections = readdirSync(content).filter((name) => /^\d/.test(name)).sort();
+    const sections = readdirSync(content)
+      .filter((name) => /^\d/.test(name))
+      .sort();
     const epubs = await measureMany(
-      sections.map((dir) => ({ command: 'pandoc', args: ['-f', 'gfm', '-t', 'epub3', '--metadata', `title=${dir}`, '-o', path.join(out, `${dir}.epub`), ...readdirSync(path.join(content, dir)).filter((name) => /^\d.*\.md$/.test(name)).sort().map((file) => path.join(dir, file))], cwd: content })),
+      sections.map((dir) => ({
+        command: 'pandoc',
+        args: [
+          '-f',
+          'gfm',
+          '-t',
+          'epub3',
+          '--metadata',
+          `title=${dir}`,
+          '-o',
+          path.join(out, `${dir}.epub`),
+          ...readdirSync(path.join(content, dir))
+            .filter((name) => /^\d.*\.md$/.test(name))
+            .sort()
+            .map((file) => path.join(dir, file)),
+        ],
+        cwd: content,
+      })),
       parallel,
     );
     record(size, `pandoc md → epub3, per section (${parallel} at a time)`, epubs, '', formats.includes('epub') ? `${ratio(epubs, cold)} (our whole ${built} build)` : '');

@@ -135,7 +135,13 @@ export function sourceDates(course: Course, fixed: Date | undefined): (files: st
     let time = times.get(file);
     if (!time) {
       // A file that vanished since loading does not date anything.
-      times.set(file, (time = stat(path.join(course.root, file)).then((info) => info.mtimeMs, () => 0)));
+      times.set(
+        file,
+        (time = stat(path.join(course.root, file)).then(
+          (info) => info.mtimeMs,
+          () => 0,
+        )),
+      );
     }
     return time;
   };
@@ -258,7 +264,7 @@ async function summarise(folder: string, written: Map<string, string[]>): Promis
 const hasPlugins = (course: Course): boolean => course.config.plugins.remark.length + course.config.plugins.rehype.length > 0;
 
 /** The diagram figure for a mermaid block, from the diagrams `check` rendered. */
-function figureFor(diagrams: PreparedDiagrams, diagramFigure: (typeof import('./diagrams/figure.js'))['diagramFigure']): (block: DiagramBlock) => Element | undefined {
+function figureFor(diagrams: PreparedDiagrams, diagramFigure: typeof import('./diagrams/figure.js')['diagramFigure']): (block: DiagramBlock) => Element | undefined {
   return (block) => {
     const hash = diagramHash(block.source);
     const result = diagrams.results.get(hash);
@@ -278,7 +284,11 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
     return value;
   };
   const outDir = await validateOutDir(options.out, path.resolve(contentDir), options.force ?? false);
-  const checked = await timed('check', () => check(contentDir, { ...options, browser }), (result) => `${result.fileCount} files${result.diagrams.rendered ? `, ${result.diagrams.rendered} diagrams rendered` : ''}`);
+  const checked = await timed(
+    'check',
+    () => check(contentDir, { ...options, browser }),
+    (result) => `${result.fileCount} files${result.diagrams.rendered ? `, ${result.diagrams.rendered} diagrams rendered` : ''}`,
+  );
   if (countBySeverity(checked.diagnostics).errors > 0) return { ...checked, published: false, outDir, formats };
   const { course } = checked;
   const publication = plan(course, selected, table);
@@ -323,7 +333,10 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
       const after = await listFiles(staging);
       const missing = publication.of(writer.name).filter((artifact) => !existsSync(path.join(staging, ...artifact.path.split('/'))));
       if (missing.length > 0) throw new CoursebookError(`The ${writer.name} writer did not write ${missing.length} of the files it planned, such as ${missing[0]!.path}.`);
-      written.set(writer.name, after.filter((file) => !before.has(file) && file !== outputMarker));
+      written.set(
+        writer.name,
+        after.filter((file) => !before.has(file) && file !== outputMarker),
+      );
       before = new Set(after);
     }
     const summary = await summarise(staging, written);

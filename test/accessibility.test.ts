@@ -61,11 +61,16 @@ async function aceViolations(epub: string): Promise<string[]> {
   try {
     const book = path.join(dir, 'book.epub');
     await writeFile(book, bytes);
-    await run(process.execPath, [aceCli, '--force', '--silent', '--outdir', path.join(dir, 'report'), book], { env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium' }, maxBuffer: 64 * 1024 * 1024 }).catch(() => undefined);
+    await run(process.execPath, [aceCli, '--force', '--silent', '--outdir', path.join(dir, 'report'), book], {
+      env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium' },
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch(() => undefined);
     const report = JSON.parse(await readFile(path.join(dir, 'report', 'report.json'), 'utf8')) as {
       assertions: { 'earl:testSubject': { url: string }; assertions: { 'earl:test': { 'dct:title': string }; 'earl:result': { html?: string } }[] }[];
     };
-    const violations = report.assertions.flatMap((subject) => subject.assertions.map((finding) => `${finding['earl:test']['dct:title']} ${subject['earl:testSubject'].url}: ${finding['earl:result'].html ?? ''}`));
+    const violations = report.assertions.flatMap((subject) =>
+      subject.assertions.map((finding) => `${finding['earl:test']['dct:title']} ${subject['earl:testSubject'].url}: ${finding['earl:result'].html ?? ''}`),
+    );
     await mkdir(aceCache, { recursive: true });
     await writeFile(cached, JSON.stringify(violations));
     return violations;
@@ -100,7 +105,9 @@ afterAll(async () => {
 
 describe('the W3C Nu HTML checker', () => {
   it('finds no errors on any page of the sites', { timeout: 300_000 }, async () => {
-    const pages = (await Promise.all(courses.map(async (course) => (await listFiles(built.get(course.name)!)).filter((file) => file.endsWith('.html')).map((file) => path.join(built.get(course.name)!, file))))).flat();
+    const pages = (
+      await Promise.all(courses.map(async (course) => (await listFiles(built.get(course.name)!)).filter((file) => file.endsWith('.html')).map((file) => path.join(built.get(course.name)!, file))))
+    ).flat();
     expect(pages.length).toBeGreaterThan(30);
     expect(await nuErrors(pages)).toEqual([]);
   });

@@ -45,11 +45,26 @@ describe('the library API, installed from a packed tarball', () => {
     writeFileSync(path.join(app, 'main.ts'), consumer);
     writeFileSync(
       path.join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'es2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: true, types: ['node'], typeRoots: [path.join(project, 'node_modules', '@types')] }, files: ['main.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'es2023',
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [path.join(project, 'node_modules', '@types')],
+        },
+        files: ['main.ts'],
+      }),
     );
     // Type-checks against the package's emitted declarations, as the user's editor and tsc would.
     execFileSync(path.join(project, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
-    const printed = execFileSync('node', ['main.js', fixture('valid', 'content'), path.join(dir, 'out')], { cwd: app, encoding: 'utf8', env: { ...env, PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium' } });
+    const printed = execFileSync('node', ['main.js', fixture('valid', 'content'), path.join(dir, 'out')], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...env, PUPPETEER_EXECUTABLE_PATH: '/usr/bin/chromium' },
+    });
     const result = JSON.parse(printed.trim().split('\n').pop()!);
     expect(result).toMatchObject({ errors: 0, published: true, formats: ['html', 'json', 'pdf', 'epub', 'opds', 'scorm12', 'scorm2004', 'cc'] });
     expect(result.lessons).toContain('3.1');

@@ -76,7 +76,10 @@ describe('a course with hostile SVGs, custom heading ids, link schemes and no se
     expect(svgs.size).toBeGreaterThanOrEqual(9);
     for (const [name, svg] of svgs) {
       const ids = [...svg.matchAll(/\sid="([^"]*)"/g)].map((match) => match[1]!);
-      expect(ids.every((id) => /^[A-Za-z_][\w.-]*$/.test(id)), `${name}: ${ids.join(' ')}`).toBe(true);
+      expect(
+        ids.every((id) => /^[A-Za-z_][\w.-]*$/.test(id)),
+        `${name}: ${ids.join(' ')}`,
+      ).toBe(true);
       expect(new Set(ids).size, name).toBe(ids.length);
       const references = [...svg.matchAll(/url\(#([^)]*)\)|href="#([^"]*)"/g)].map((match) => match[1] ?? match[2]!);
       for (const reference of references) expect(ids, `${name} refers to #${reference}`).toContain(reference);

@@ -12,7 +12,10 @@ describe('code-fence', () => {
     const { dir, cleanup } = await scratchCopy(fixture('rules', 'code-fence', 'content'));
     try {
       const lesson = path.join(dir, '01-basics', '01-a.md');
-      await writeFile(lesson, (await readFile(lesson, 'utf8')).replace('````note header="Use `let`"', '~~~~note header="Use `let`"').replace('Prose inside the note.\n````', 'Prose inside the note.\n~~~~'));
+      await writeFile(
+        lesson,
+        (await readFile(lesson, 'utf8')).replace('````note header="Use `let`"', '~~~~note header="Use `let`"').replace('Prose inside the note.\n````', 'Prose inside the note.\n~~~~'),
+      );
       const fixed = await check(dir);
       const a = fixed.course.sections[0]!.lessons[0]!;
       expect(a.headings.map((h) => h.id)).toEqual(['later', 'after']);

@@ -39,7 +39,11 @@ const run = promisify(execFile);
 /** Every text document of an EPUB (chapters, package, navigation). */
 async function bookTexts(bytes: Buffer): Promise<string[]> {
   const zip = await JSZip.loadAsync(bytes);
-  return Promise.all(Object.values(zip.files).filter((entry) => /\.(xhtml|opf|ncx|css)$/.test(entry.name)).map((entry) => entry.async('string')));
+  return Promise.all(
+    Object.values(zip.files)
+      .filter((entry) => /\.(xhtml|opf|ncx|css)$/.test(entry.name))
+      .map((entry) => entry.async('string')),
+  );
 }
 
 /** epubcheck's findings above "usage" level. */
@@ -92,8 +96,18 @@ describe('the site', () => {
 
   it('renders callouts as asides with an icon and a label, and math as MathML with its TeX as text alternative', () => {
     const html = page(lessonPage);
-    for (const [kind, label] of [['note', 'Note'], ['tip', 'Tip'], ['important', 'Important'], ['warning', 'Warning'], ['caution', 'Caution']]) {
-      expect(html).toMatch(new RegExp(`<aside class="callout callout-${kind}" role="note"><p class="callout-label"><svg class="callout-icon"[^>]*aria-hidden="true"[^>]*>.*?</svg><span class="callout-kind">${label}</span>`));
+    for (const [kind, label] of [
+      ['note', 'Note'],
+      ['tip', 'Tip'],
+      ['important', 'Important'],
+      ['warning', 'Warning'],
+      ['caution', 'Caution'],
+    ]) {
+      expect(html).toMatch(
+        new RegExp(
+          `<aside class="callout callout-${kind}" role="note"><p class="callout-label"><svg class="callout-icon"[^>]*aria-hidden="true"[^>]*>.*?</svg><span class="callout-kind">${label}</span>`,
+        ),
+      );
     }
     expect(html).toContain('<span class="callout-title">Count before you configure</span>');
     expect(html).toMatch(/<div class="math-display"><math display="block"[^>]*alttext="w \+ r > n"><semantics>.*<annotation encoding="application\/x-tex">w \+ r > n<\/annotation>/);
@@ -137,7 +151,13 @@ describe('the site', () => {
       await tab.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
       const violations = await tab.evaluate(async () => {
         const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-        return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        return result.violations.map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(', ')}`,
+        );
       });
       await tab.close();
       expect(violations, scheme).toEqual([]);
@@ -177,7 +197,10 @@ describe('the EPUB', () => {
 
 describe('the PDF', () => {
   /** The text of each page; index 0 is page 1. */
-  const pageTexts = (book: string): string[] => execFileSync('pdftotext', ['-layout', path.join(site.out, book), '-'], { encoding: 'utf8' }).split('\f').slice(0, -1);
+  const pageTexts = (book: string): string[] =>
+    execFileSync('pdftotext', ['-layout', path.join(site.out, book), '-'], { encoding: 'utf8' })
+      .split('\f')
+      .slice(0, -1);
 
   it.each(['downloads/01-quorums.pdf', 'downloads/quorums-in-practice.pdf'])('%s has a Solutions appendix with every solution, and page numbers that are right both ways', (book) => {
     const pages = pageTexts(book);
@@ -203,13 +226,17 @@ describe('the PDF', () => {
       const back = new RegExp(`${heading.replace(/\./g, '\\.')} · ${kind} on page (\\d+)`).exec(pages[solutionPage - 1]!);
       expect(Number(back?.[1]), heading).toBe(itemPage);
     }
-    expect(pages.some((text) => /Solutions\s+\d+\s*$/m.test(text)), 'the contents list the appendix').toBe(true);
+    expect(
+      pages.some((text) => /Solutions\s+\d+\s*$/m.test(text)),
+      'the contents list the appendix',
+    ).toBe(true);
   });
 
   it('prints every construct without raw markers', () => {
     const text = pageTexts('downloads/quorums-in-practice.pdf').join('\n');
     for (const marker of markers) expect(text).not.toContain(marker);
-    for (const label of ['Note', 'Tip · Count before you configure', 'Important', 'Warning', 'Caution · Do not lower both', 'YOU WILL LEARN', 'BEFORE THIS LESSON', '7 min practice']) expect(text).toContain(label);
+    for (const label of ['Note', 'Tip · Count before you configure', 'Important', 'Warning', 'Caution · Do not lower both', 'YOU WILL LEARN', 'BEFORE THIS LESSON', '7 min practice'])
+      expect(text).toContain(label);
   });
 });
 
@@ -217,7 +244,9 @@ describe('the catalogue', () => {
   const json = <T>(file: string): T => JSON.parse(page(file)) as T;
 
   it('lists objectives, prerequisites, exercises, quizzes (never answers) and practice minutes, apart from reading', () => {
-    const catalogue = json<{ apiVersion: string; course: { totals: unknown }; sections: { totals: { practiceMinutes: number; label: string }; lessons: Record<string, unknown>[] }[] }>('api/catalogue.json');
+    const catalogue = json<{ apiVersion: string; course: { totals: unknown }; sections: { totals: { practiceMinutes: number; label: string }; lessons: Record<string, unknown>[] }[] }>(
+      'api/catalogue.json',
+    );
     expect(catalogue.apiVersion).toBe('1.2');
     expect(catalogue.course.totals).toEqual({ lessons: 2, minutes: 2, practiceMinutes: 8 });
     expect(catalogue.sections[0]!.totals).toMatchObject({ practiceMinutes: 8, label: '2 lessons · 2 min reading · 8 min practice' });

@@ -119,7 +119,10 @@ describe('diagrams in every format', () => {
     for (const [file, bytes] of await readTree(out)) {
       if (!file.endsWith('.html')) continue;
       const ids = [...bytes.toString('utf8').matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
-      expect(ids.filter((id, index) => ids.indexOf(id) !== index), file).toEqual([]);
+      expect(
+        ids.filter((id, index) => ids.indexOf(id) !== index),
+        file,
+      ).toEqual([]);
     }
   });
 

@@ -189,14 +189,23 @@ describe('reading order and navigation', () => {
                 {
                   label: '1.1 Einleitung: Café & "Crème" <1>',
                   href: 'lesson-1.1.xhtml',
-                  children: [heading('lesson-1.1.xhtml', '%C3%BCberblick', 'Überblick'), heading('lesson-1.1.xhtml', 'tabelle', 'Tabelle'), heading('lesson-1.1.xhtml', 'code', 'Code'), heading('lesson-1.1.xhtml', 'links', 'Links')],
+                  children: [
+                    heading('lesson-1.1.xhtml', '%C3%BCberblick', 'Überblick'),
+                    heading('lesson-1.1.xhtml', 'tabelle', 'Tabelle'),
+                    heading('lesson-1.1.xhtml', 'code', 'Code'),
+                    heading('lesson-1.1.xhtml', 'links', 'Links'),
+                  ],
                 },
               ],
             },
             { label: "Ende 'Schluss'", children: [{ label: "1.2 Aufgaben 'zwei'", href: 'lesson-1.2.xhtml', children: [heading('lesson-1.2.xhtml', 'aufgaben', 'Aufgaben')] }] },
           ],
         },
-        { label: 'Abschnitt 2 · Weiter — 日本語', href: 'section-2.xhtml', children: [{ label: '2.1 Vertiefung', href: 'lesson-2.1.xhtml', children: [heading('lesson-2.1.xhtml', 'tiefer', 'Tiefer')] }] },
+        {
+          label: 'Abschnitt 2 · Weiter — 日本語',
+          href: 'section-2.xhtml',
+          children: [{ label: '2.1 Vertiefung', href: 'lesson-2.1.xhtml', children: [heading('lesson-2.1.xhtml', 'tiefer', 'Tiefer')] }],
+        },
       ],
     });
     const real = tableOfContents(await (await open(course.get(courseBook))).text('toc.xhtml'));
@@ -369,7 +378,9 @@ describe('covers', () => {
     const png = await book.zip.file('OEBPS/cover.png')!.async('nodebuffer');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1600, 2400]);
-    expect(await book.text('cover.xhtml')).toContain('<img class="cover-image" epub:type="cover" role="doc-cover" src="cover.png" alt="Cover: Systems Engineering in Practice, How modern software systems are built, scaled and run, by Coursebook Authors"/>');
+    expect(await book.text('cover.xhtml')).toContain(
+      '<img class="cover-image" epub:type="cover" role="doc-cover" src="cover.png" alt="Cover: Systems Engineering in Practice, How modern software systems are built, scaled and run, by Coursebook Authors"/>',
+    );
   });
 
   it('come from course.yml when it names one', async () => {

@@ -25,8 +25,7 @@ async function timedCheck(dir: string): Promise<{ diagnostics: Awaited<ReturnTyp
   return { diagnostics, ms: performance.now() - started };
 }
 
-const located = (diagnostics: { file: string; line: number; rule: string; message: string }[]) =>
-  diagnostics.map(({ file, line, rule, message }) => ({ file, line, rule, message }));
+const located = (diagnostics: { file: string; line: number; rule: string; message: string }[]) => diagnostics.map(({ file, line, rule, message }) => ({ file, line, rule, message }));
 
 let scratch: { dir: string; cleanup: () => Promise<void> };
 
@@ -44,7 +43,9 @@ describe('big files', () => {
   it('a 5 MB lesson is refused unread, at once, with the size in the message', async () => {
     await writeLesson(prose.repeat(Math.ceil((5 * 1024 * 1024) / prose.length)));
     const { diagnostics, ms } = await timedCheck(scratch.dir);
-    expect(located(diagnostics)).toEqual([{ file: '01-basics/01-a.md', line: 1, rule: 'file-unreadable', message: expect.stringMatching(/^This file is 5121 KB; Coursebook reads source files up to 256 KB/) }]);
+    expect(located(diagnostics)).toEqual([
+      { file: '01-basics/01-a.md', line: 1, rule: 'file-unreadable', message: expect.stringMatching(/^This file is 5121 KB; Coursebook reads source files up to 256 KB/) },
+    ]);
     expect(ms).toBeLessThan(2_000);
   });
 
@@ -66,7 +67,14 @@ describe('big files', () => {
 });
 
 describe('deep nesting is refused before the parser hangs or overflows the stack', () => {
-  const refusedAt = (line: number) => [{ file: '01-basics/01-a.md', line, rule: 'file-unreadable', message: expect.stringMatching(/^This file nests lists, block quotes, emphasis or links about \d+ levels deep; Coursebook reads at most 100/) }];
+  const refusedAt = (line: number) => [
+    {
+      file: '01-basics/01-a.md',
+      line,
+      rule: 'file-unreadable',
+      message: expect.stringMatching(/^This file nests lists, block quotes, emphasis or links about \d+ levels deep; Coursebook reads at most 100/),
+    },
+  ];
 
   it.each([
     ['10,000 nested list items on one line', `Intro.\n\n${'- '.repeat(10_000)}deep`, 10],
@@ -76,13 +84,17 @@ describe('deep nesting is refused before the parser hangs or overflows the stack
     ['10,000 nested footnote definitions', `${'[^a]: '.repeat(10_000)}deep`, 8],
     ['10,000 nested emphases', `${'*a '.repeat(10_000)}deep${'*'.repeat(10_000)}`, 8],
     ['10,000 nested links and images', `${'!['.repeat(10_000)}deep${'](x.png)'.repeat(10_000)}`, 8],
-  ])('%s', async (_name, body, line) => {
-    await writeLesson(body);
-    const { diagnostics, ms } = await timedCheck(scratch.dir);
-    // The refused body still counts as words, so a reading-time warning may come too.
-    expect(located(diagnostics.filter((d) => d.rule !== 'reading-time'))).toEqual(refusedAt(line));
-    expect(ms).toBeLessThan(5_000);
-  }, 20_000);
+  ])(
+    '%s',
+    async (_name, body, line) => {
+      await writeLesson(body);
+      const { diagnostics, ms } = await timedCheck(scratch.dir);
+      // The refused body still counts as words, so a reading-time warning may come too.
+      expect(located(diagnostics.filter((d) => d.rule !== 'reading-time'))).toEqual(refusedAt(line));
+      expect(ms).toBeLessThan(5_000);
+    },
+    20_000,
+  );
 
   it('in a section introduction too, whose frontmatter is still read', async () => {
     await writeFiles(scratch.dir, { '01-basics/section.md': section(1, `${'>'.repeat(10_000)} deep\n`), '01-basics/01-a.md': lesson('1.1') });
@@ -93,7 +105,9 @@ describe('deep nesting is refused before the parser hangs or overflows the stack
   it('100,000 stray closing brackets on one line are refused instead of parsed for minutes', async () => {
     await writeLesson(']'.repeat(100_000));
     const { diagnostics, ms } = await timedCheck(scratch.dir);
-    expect(located(diagnostics)).toEqual([{ file: '01-basics/01-a.md', line: 8, rule: 'file-unreadable', message: expect.stringMatching(/^This file has 100000 `\*`, `_`, `~` or `\]` that close nothing/) }]);
+    expect(located(diagnostics)).toEqual([
+      { file: '01-basics/01-a.md', line: 8, rule: 'file-unreadable', message: expect.stringMatching(/^This file has 100000 `\*`, `_`, `~` or `\]` that close nothing/) },
+    ]);
     expect(ms).toBeLessThan(5_000);
   }, 20_000);
 
@@ -147,7 +161,10 @@ describe('course.yml', () => {
 });
 
 describe('YAML bombs are refused quickly', () => {
-  const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...'bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
+  const laughs = [
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ...'bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+  ].join('\n');
 
   it('a billion laughs in a lesson frontmatter or a section.md is a frontmatter-syntax diagnostic', async () => {
     await writeFiles(scratch.dir, {

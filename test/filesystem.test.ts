@@ -17,8 +17,7 @@ async function writeFiles(root: string, files: Record<string, string>): Promise<
   }
 }
 
-const located = (diagnostics: { file: string; line: number; rule: string; message: string }[]) =>
-  diagnostics.map(({ file, line, rule, message }) => ({ file, line, rule, message }));
+const located = (diagnostics: { file: string; line: number; rule: string; message: string }[]) => diagnostics.map(({ file, line, rule, message }) => ({ file, line, rule, message }));
 
 let scratch: { dir: string; cleanup: () => Promise<void> };
 let content: string;
@@ -38,9 +37,7 @@ describe('symlinks that leave the content root count as outside', () => {
   it('a lesson file symlink is reported and never read', async () => {
     await symlink(path.join(outside, 'secret.md'), path.join(content, '01-basics', '02-b.md'));
     const { diagnostics, course } = await check(content, { cache: false });
-    expect(located(diagnostics)).toEqual([
-      { file: '01-basics/02-b.md', line: 1, rule: 'asset-outside-content', message: expect.stringContaining('points outside the content root') },
-    ]);
+    expect(located(diagnostics)).toEqual([{ file: '01-basics/02-b.md', line: 1, rule: 'asset-outside-content', message: expect.stringContaining('points outside the content root') }]);
     expect(course.sections[0]!.lessons.map((l) => l.path)).toEqual(['01-basics/01-a.md']);
   });
 
@@ -102,7 +99,12 @@ describe('what cannot be read is a diagnostic, not a crash or a hang', () => {
     const started = performance.now();
     const { diagnostics } = await check(content, { cache: false });
     expect(located(diagnostics)).toEqual([
-      { file: '01-basics/02-b.md', line: 1, rule: 'file-unreadable', message: `This file is 3145728 KB; Coursebook reads source files up to ${maxSourceBytes / 1024} KB, so it is not read. Split it into smaller lessons, and keep images in files.` },
+      {
+        file: '01-basics/02-b.md',
+        line: 1,
+        rule: 'file-unreadable',
+        message: `This file is 3145728 KB; Coursebook reads source files up to ${maxSourceBytes / 1024} KB, so it is not read. Split it into smaller lessons, and keep images in files.`,
+      },
     ]);
     expect(performance.now() - started).toBeLessThan(5_000);
   });

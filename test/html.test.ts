@@ -187,7 +187,13 @@ describe('the site as a whole', () => {
       await tab.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
       const violations = await tab.evaluate(async () => {
         const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-        return result.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        return result.violations.map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(', ')}`,
+        );
       });
       await tab.close();
       expect(violations, `${file} (${scheme})`).toEqual([]);

@@ -25,7 +25,22 @@ const constructLabelKeys = labelKeys.slice(labelKeys.indexOf('calloutNote'));
 const english = (() => {
   const en = loadLabels('en');
   const constructs = constructLabelKeys.filter((key) => !key.startsWith('a11y')).map((key) => en.format(key, { number: '', page: '', time: '', count: 1, letters: '' }).trim());
-  return [...plainLabelKeys.map((key) => en.format(key)), en.format('section', { number: 1 }), 'lessons', 'min read', 'reading', 'Start with', 'Cover:', ...constructs, 'Exercise', 'Quiz', 'Solution', 'Answer', 'practice', 'on page'];
+  return [
+    ...plainLabelKeys.map((key) => en.format(key)),
+    en.format('section', { number: 1 }),
+    'lessons',
+    'min read',
+    'reading',
+    'Start with',
+    'Cover:',
+    ...constructs,
+    'Exercise',
+    'Quiz',
+    'Solution',
+    'Answer',
+    'practice',
+    'on page',
+  ];
 })();
 
 /** What a reader sees of an HTML or XHTML page: text outside code, and the attributes read out or shown. */
@@ -171,7 +186,9 @@ describe('a Chinese course', () => {
     new Function('window', zh.files.get('assets/search-index.js')!.toString('utf8'))(scope.window);
     const data = scope.window.COURSEBOOK_SEARCH as { options: object; shards: unknown[] };
     const tokenize = scope.window.coursebookTokenize as (text: string) => string[];
-    const hits = data.shards.flatMap((shard) => MiniSearch.loadJS(shard as never, { ...data.options, tokenize } as never).search('闭包', { prefix: true, fuzzy: 0.15, boost: { title: 3, headings: 2 } }));
+    const hits = data.shards.flatMap((shard) =>
+      MiniSearch.loadJS(shard as never, { ...data.options, tokenize } as never).search('闭包', { prefix: true, fuzzy: 0.15, boost: { title: 3, headings: 2 } }),
+    );
     hits.sort((a, b) => b.score - a.score);
     expect(hits[0]?.id).toBe('1.3');
     expect(tokenize('闭包让函数记住作用域').length).toBeGreaterThan(1);

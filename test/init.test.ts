@@ -16,7 +16,13 @@ describe('coursebook init', () => {
     const init = await cli(['init', course]);
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('Wrote a starter course');
-    for (const file of ['course.yml', '01-getting-started/section.md', '01-getting-started/01-welcome.md', '01-getting-started/02-writing-a-lesson.md', '01-getting-started/images/course-layout.svg']) {
+    for (const file of [
+      'course.yml',
+      '01-getting-started/section.md',
+      '01-getting-started/01-welcome.md',
+      '01-getting-started/02-writing-a-lesson.md',
+      '01-getting-started/images/course-layout.svg',
+    ]) {
       expect(existsSync(path.join(course, file)), file).toBe(true);
     }
     const checked = await cli(['check', course, '--strict']);
@@ -24,7 +30,14 @@ describe('coursebook init', () => {
     expect(checked.code).toBe(0);
     const built = await cli(['build', course, '--out', path.join(dir, 'dist'), '--strict', '--quiet']);
     expect(built.code, built.stdout + built.stderr).toBe(0);
-    for (const file of ['index.html', '01-getting-started/01-welcome.html', 'api/catalogue.json', 'downloads/01-getting-started.pdf', 'downloads/01-getting-started.epub', 'downloads/my-first-course.pdf']) {
+    for (const file of [
+      'index.html',
+      '01-getting-started/01-welcome.html',
+      'api/catalogue.json',
+      'downloads/01-getting-started.pdf',
+      'downloads/01-getting-started.epub',
+      'downloads/my-first-course.pdf',
+    ]) {
       expect(existsSync(path.join(dir, 'dist', file)), file).toBe(true);
     }
     const page = readFileSync(path.join(dir, 'dist', '01-getting-started', '01-welcome.html'), 'utf8');

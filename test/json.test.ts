@@ -123,7 +123,10 @@ describe('json writer: files and schemas', () => {
   });
 
   it('every document validates against the schema it names', async () => {
-    for (const [built, base] of [[out, site], [variantOut, 'https://courses.example.org/distributed/']] as const) {
+    for (const [built, base] of [
+      [out, site],
+      [variantOut, 'https://courses.example.org/distributed/'],
+    ] as const) {
       const ajv = await publishedValidator(built, base);
       const files = await documentFiles(built);
       expect(files).toHaveLength(14);
@@ -318,9 +321,22 @@ describe('json writer: downloads and reproducibility', () => {
     const browser = browserSession();
     cleanups.push(() => browser.close());
     const cache = new OutputCache(undefined);
-    const publish = async (formats: string[]): Promise<string | void> => {
+    const publish = async (formats: string[]): Promise<string | undefined> => {
       const publication = plan(course, await Promise.all(selectWriters(formats).map(loadWriter)), writers);
-      return jsonWriter.publish({ course, outDir: dir, plan: publication, artifacts: publication.of('json'), buildDate: date, sourceDate: async () => date, render, browser, cache, keys: await buildKeys(course), log: () => {}, progress: () => {} });
+      return jsonWriter.publish({
+        course,
+        outDir: dir,
+        plan: publication,
+        artifacts: publication.of('json'),
+        buildDate: date,
+        sourceDate: async () => date,
+        render,
+        browser,
+        cache,
+        keys: await buildKeys(course),
+        log: () => {},
+        progress: () => {},
+      });
     };
     expect(await publish(['json', 'pdf', 'epub'])).toBe('14 documents, 3 schemas');
     const both = readJson<CatalogueDocument>(dir, 'api/catalogue.json');

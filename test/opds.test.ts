@@ -154,7 +154,9 @@ describe('OPDS feeds', () => {
           expect(fetched.get(link.href), link.href).toBe(link.type);
         }
       }
-      const atom = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (tag) => ['entry', 'link'].includes(tag) }).parse((await fetchAs(`${baseUrl}opds/catalog.xml`)).toString('utf8')) as Json;
+      const atom = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (tag) => ['entry', 'link'].includes(tag) }).parse(
+        (await fetchAs(`${baseUrl}opds/catalog.xml`)).toString('utf8'),
+      ) as Json;
       for (const entry of atom.feed.entry as Json[]) {
         for (const link of entry.link as Json[]) {
           await fetchAs(link['@href']);

@@ -100,7 +100,9 @@ describe('atomic builds', () => {
     expect((await cli(['build', fixture('valid', 'content'), '--out', out, '--format', 'html'])).code).toBe(0);
     const before = await readTree(out);
     const source = slowStep === 'pdf' ? content : big;
-    const child = spawn(process.execPath, [bin, 'build', source, '--out', out, '--format', slowStep === 'pdf' ? 'html,pdf' : 'html', '--verbose', '--no-cache'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'build', source, '--out', out, '--format', slowStep === 'pdf' ? 'html,pdf' : 'html', '--verbose', '--no-cache'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef, PDFString } from 'pdf-lib';
 import { SKIP, visit } from 'unist-util-visit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHtml } from 'hast-util-from-html';
@@ -162,7 +162,10 @@ describe('the section PDF of the real course', () => {
     const checked = spawnSync('qpdf', ['--check', path.join(out, sectionPdf)], { encoding: 'utf8' });
     expect(checked.status).toBe(0);
     expect(checked.stdout).toContain('No syntax or stream encoding errors');
-    const fonts = tool('pdffonts', [path.join(out, sectionPdf)]).split('\n').slice(2).filter(Boolean);
+    const fonts = tool('pdffonts', [path.join(out, sectionPdf)])
+      .split('\n')
+      .slice(2)
+      .filter(Boolean);
     expect(fonts.length).toBeGreaterThan(2);
     for (const font of fonts) expect(font.split(/\s+/).at(-5), font).toBe('yes');
   });
@@ -210,14 +213,22 @@ describe('the section PDF of the real course', () => {
     const entries = contentsEntries(texts.slice(1, 5)).filter((entry) => entry.kind === 'lesson');
     for (const entry of entries) {
       expect(headOf(texts[entry.page - 1]!)).toBe(`SECTION 4 · DISTRIBUTED SYSTEMS ${entry.label} ${entry.title}`);
-      expect(texts[entry.page - 1]!.split('\n').filter((line) => line.trim())[1]?.trim(), 'the lesson opening').toMatch(new RegExp(`^${entry.label.replace('.', '\\.')} · `));
+      expect(
+        texts[entry.page - 1]!.split('\n')
+          .filter((line) => line.trim())[1]
+          ?.trim(),
+        'the lesson opening',
+      ).toMatch(new RegExp(`^${entry.label.replace('.', '\\.')} · `));
     }
   });
 
   it('leaves no heading alone at the bottom of a page', () => {
     const headings = new Set(course.sections[0]!.lessons.flatMap((lesson) => lesson.headings.map((heading) => heading.text)));
     texts.forEach((page, index) => {
-      const lines = page.split('\n').map((line) => line.trim()).filter(Boolean);
+      const lines = page
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
       // The last line is the page number; the one above it is the last line of the page's text.
       expect(headings.has(lines.at(-2) ?? ''), `"${lines.at(-2)}" at the bottom of page ${index + 1}`).toBe(false);
     });

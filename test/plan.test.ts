@@ -154,7 +154,10 @@ describe('section introductions', () => {
     content = await copyOfValid();
     out = path.join(await scratch(), 'dist');
     const section = path.join(content, '03-grundlagen', 'section.md');
-    writeFileSync(section, `${readFileSync(section, 'utf8')}\nStart with [the first lesson](./01-erste-lektion.md#überblick), then read [more](../04-more/section.md).\n\n## Plan\n\nSee [the plan](#plan).\n`);
+    writeFileSync(
+      section,
+      `${readFileSync(section, 'utf8')}\nStart with [the first lesson](./01-erste-lektion.md#überblick), then read [more](../04-more/section.md).\n\n## Plan\n\nSee [the plan](#plan).\n`,
+    );
   });
 
   it('are checked like lessons: a broken link in section.md is a diagnostic at its line', async () => {
@@ -164,7 +167,10 @@ describe('section introductions', () => {
     const result = await build(broken, { out: path.join(await scratch(), 'dist'), formats: ['html'], date });
     expect(result.published).toBe(false);
     const found = result.diagnostics.filter((d) => d.file === '03-grundlagen/section.md').map((d) => `${d.rule}:${d.line}`);
-    const line = readFileSync(section, 'utf8').split('\n').findIndex((text) => text.includes('99-none')) + 1;
+    const line =
+      readFileSync(section, 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('99-none')) + 1;
     expect(found).toEqual([`broken-link:${line}`, `broken-link:${line}`]);
   });
 

@@ -58,7 +58,11 @@ describe('course.yml plugins (remark-emoji, rehype-external-links)', () => {
     expect(epubs.length).toBeGreaterThan(0);
     for (const epub of epubs) {
       const zip = await JSZip.loadAsync(readFileSync(path.join(out, epub)));
-      const chapters = await Promise.all(Object.keys(zip.files).filter((name) => name.endsWith('.xhtml')).map((name) => zip.file(name)!.async('string')));
+      const chapters = await Promise.all(
+        Object.keys(zip.files)
+          .filter((name) => name.endsWith('.xhtml'))
+          .map((name) => zip.file(name)!.async('string')),
+      );
       // The EPUB's XHTML writes characters beyond ASCII as numeric references.
       const text = chapters.join('\n').replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)));
       expect(text).toContain('few plain words 🎉');
@@ -104,7 +108,9 @@ describe('course.yml plugins (remark-emoji, rehype-external-links)', () => {
   it('report a plugin that is not installed as a course-config error naming it', async () => {
     const dir = await editedCourse((yml) => yml.replace('remark-emoji', 'remark-no-such-plugin'));
     const { diagnostics } = await check(dir);
-    expect(diagnostics).toContainEqual(expect.objectContaining({ rule: 'course-config', severity: 'error', file: 'course.yml', message: expect.stringContaining('`remark-no-such-plugin` cannot be found') }));
+    expect(diagnostics).toContainEqual(
+      expect.objectContaining({ rule: 'course-config', severity: 'error', file: 'course.yml', message: expect.stringContaining('`remark-no-such-plugin` cannot be found') }),
+    );
   });
 
   it('stop the build cleanly when a plugin throws, naming the plugin and the lesson', async () => {

@@ -40,7 +40,10 @@ describe('valid fixture', () => {
     const crlf = section.lessons[1]!;
     expect(crlf.title).toBe('Lektion 2: Café ☕');
     expect(crlf.headings.map((h) => h.id)).toEqual(['überblick', 'details']);
-    expect(section.groups.map((g) => [g.title, g.lessons.length])).toEqual([['Anfang', 5], ['Vertiefung', 5]]);
+    expect(section.groups.map((g) => [g.title, g.lessons.length])).toEqual([
+      ['Anfang', 5],
+      ['Vertiefung', 5],
+    ]);
     expect(path.basename(course.root)).toBe('content');
   });
 });

@@ -71,7 +71,11 @@ describe('SCORM packages', () => {
     for (const [file, bytes] of quizZips) expect(again.get(file)?.equals(bytes), file).toBe(true);
   }, 120_000);
 
-  for (const [name, zips] of [['content/', () => courseZips], ['the constructs fixture', () => quizZips], ['section packages', () => sectionZips]] as const) {
+  for (const [name, zips] of [
+    ['content/', () => courseZips],
+    ['the constructs fixture', () => quizZips],
+    ['section packages', () => sectionZips],
+  ] as const) {
     it(`have a well-formed manifest that follows the structural rules (${name})`, async () => {
       for (const [file, bytes] of zips()) {
         const version = file.includes('2004') ? '2004' : '1.2';
@@ -165,7 +169,11 @@ async function serveLms(files: Map<string, Buffer>, version: '1.2' | '2004', les
 
 /** The SCO's frame, once its page has loaded. */
 async function scoFrame(page: Page, lesson: string): Promise<Frame> {
-  await page.waitForFunction((name) => [...document.querySelectorAll('iframe')].some((frame) => frame.contentDocument?.readyState === 'complete' && frame.contentWindow?.location.pathname.endsWith(name)), {}, lesson);
+  await page.waitForFunction(
+    (name) => [...document.querySelectorAll('iframe')].some((frame) => frame.contentDocument?.readyState === 'complete' && frame.contentWindow?.location.pathname.endsWith(name)),
+    {},
+    lesson,
+  );
   return page.frames().find((frame) => frame.url().endsWith(lesson))!;
 }
 
@@ -212,10 +220,14 @@ describe('the SCORM runtime in an LMS (scorm-again in the parent window, Chromiu
         try {
           await page.goto(`${url}/lms.html`, { waitUntil: 'load' });
           const frame = await scoFrame(page, lesson);
-          await page.waitForFunction((version) => {
-            const w = window as unknown as Record<string, { cmi: Record<string, any> }>;
-            return version === '2004' ? w.API_1484_11!.cmi.completion_status === 'incomplete' : w.API!.cmi.core.lesson_status === 'incomplete';
-          }, {}, version);
+          await page.waitForFunction(
+            (version) => {
+              const w = window as unknown as Record<string, { cmi: Record<string, any> }>;
+              return version === '2004' ? w.API_1484_11!.cmi.completion_status === 'incomplete' : w.API!.cmi.core.lesson_status === 'incomplete';
+            },
+            {},
+            version,
+          );
           expect((await record(page, version)).status).toBe('incomplete');
           if (quiz) {
             await answerQuizzes(frame, false);
@@ -231,10 +243,14 @@ describe('the SCORM runtime in an LMS (scorm-again in the parent window, Chromiu
             }
           }
           await frame.evaluate(() => document.querySelector('[data-lesson-end]')!.scrollIntoView());
-          await page.waitForFunction((version) => {
-            const w = window as unknown as Record<string, { cmi: Record<string, any> }>;
-            return version === '2004' ? w.API_1484_11!.cmi.completion_status === 'completed' : w.API!.cmi.core.lesson_status === 'completed';
-          }, { timeout: 10_000 }, version);
+          await page.waitForFunction(
+            (version) => {
+              const w = window as unknown as Record<string, { cmi: Record<string, any> }>;
+              return version === '2004' ? w.API_1484_11!.cmi.completion_status === 'completed' : w.API!.cmi.core.lesson_status === 'completed';
+            },
+            { timeout: 10_000 },
+            version,
+          );
           expect((await record(page, version)).status).toBe('completed');
           expect(errors).toEqual([]);
         } finally {

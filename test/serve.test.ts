@@ -214,7 +214,9 @@ describe('coursebook serve', () => {
       const { data } = await stream.next('problems', broke);
       expect(data).toMatchObject({
         title: expect.stringMatching(/^The course does not build: \d+ errors?$/),
-        problems: expect.arrayContaining([{ place: expect.stringMatching(/^03-grundlagen\/03-dritte\.md:\d+:\d+$/), rule: 'frontmatter-syntax', severity: 'error', message: expect.stringMatching(/^YAML does not parse/) }]),
+        problems: expect.arrayContaining([
+          { place: expect.stringMatching(/^03-grundlagen\/03-dritte\.md:\d+:\d+$/), rule: 'frontmatter-syntax', severity: 'error', message: expect.stringMatching(/^YAML does not parse/) },
+        ]),
       });
       expect(stream.names()).not.toContain('reload');
       expect(printed.stdout.join('')).toMatch(/^03-grundlagen\/03-dritte\.md:\d+:\d+ {2}error {2}YAML does not parse.* {2}frontmatter-syntax$/m);

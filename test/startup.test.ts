@@ -30,7 +30,9 @@ describe('start-up', () => {
       expect(result.code).toBe(0);
       const { version } = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string };
       expect(result.stdout).toBe(`${version}\n`);
-      const ours = readFileSync(log, 'utf8').split('\n').filter((url) => url.includes('/lib/'));
+      const ours = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((url) => url.includes('/lib/'));
       expect(ours.some((url) => url.endsWith('/lib/pipeline.js'))).toBe(false);
       expect([...result.packages].filter((name) => name !== 'commander' && name !== 'picocolors')).toEqual([]);
     } finally {

@@ -12,7 +12,12 @@ export function hashOf(...parts: unknown[]): string {
 
 async function hashFolder(folder: string, filter: (file: string) => boolean = () => true): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of (await listFiles(folder)).filter(filter)) hash.update(file).update('\0').update(await readFile(path.join(folder, file))).update('\0');
+  for (const file of (await listFiles(folder)).filter(filter))
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(path.join(folder, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 

@@ -28,7 +28,7 @@ export interface CachedOutput<View extends object> {
    * Writes `files` into the output folder; returns texts to keep beside them (see `extra()`).
    * @param view the view, wrapped so that reads are recorded
    */
-  produce(view: View): Promise<Record<string, string> | void>;
+  produce(view: View): Promise<Record<string, string> | undefined>;
 }
 
 /**

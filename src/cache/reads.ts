@@ -91,7 +91,10 @@ function valueAt(root: object, path: string): string {
     const segment = segments[index]!;
     if (value === null || typeof value !== 'object') return 'unreachable';
     const last = index === segments.length - 1;
-    if (last && segment === '#keys') return Reflect.ownKeys(value).filter((key) => typeof key === 'string').join(separator);
+    if (last && segment === '#keys')
+      return Reflect.ownKeys(value)
+        .filter((key) => typeof key === 'string')
+        .join(separator);
     if (last && segment.startsWith('#has:')) return String(Reflect.has(value, segment.slice('#has:'.length)));
     value = Reflect.get(value, segment);
   }

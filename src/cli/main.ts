@@ -121,7 +121,10 @@ Next: coursebook check ${dir} && coursebook build ${dir} --out dist
     .addOption(reporterOption())
     .option('--strict', 'treat warnings as errors', false)
     .action(async (contentDir: string, options: { out: string; format?: string; force: boolean; cache: boolean; quiet: boolean; verbose: boolean; reporter: ReporterName; strict: boolean }) => {
-      const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
+      const formats = options.format
+        ?.split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
       const verbosity = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
       const onEvent = progressPrinter(io.stderr, { tty: io.stderrTTY, colors: pc.createColors(io.stderrColor), verbosity });
       const { build, sourceDateEpoch } = await import('../pipeline.js');
@@ -148,10 +151,20 @@ Next: coursebook check ${dir} && coursebook build ${dir} --out dist
     .addOption(new Option('--port <number>', `port to listen on (default: ${defaultServePort}, or the next free one; a port you name must be free; 0 picks any)`).argParser(portNumber))
     .option('--no-cache', 'ignore and do not write the .coursebook-cache folder')
     .action(async (contentDir: string, options: { out?: string; format?: string; host: string; port?: number; cache: boolean }) => {
-      const formats = options.format?.split(',').map((name) => name.trim()).filter(Boolean);
+      const formats = options.format
+        ?.split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
       const terminal = { stdout: io.stdout, stderr: io.stderr, colors: pc.createColors(io.color && io.stderrColor), cwd: io.cwd };
       const { serve } = await import('../serve/serve.js');
-      const session = await serve(contentDir, { host: options.host, cache: options.cache, terminal, ...(options.out ? { out: options.out } : {}), ...(formats ? { formats } : {}), ...(options.port === undefined ? {} : { port: options.port }) });
+      const session = await serve(contentDir, {
+        host: options.host,
+        cache: options.cache,
+        terminal,
+        ...(options.out ? { out: options.out } : {}),
+        ...(formats ? { formats } : {}),
+        ...(options.port === undefined ? {} : { port: options.port }),
+      });
       await session.closed;
       exitCode = exitCodes.ok;
     });

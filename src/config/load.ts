@@ -61,9 +61,7 @@ export async function loadConfig(root: string): Promise<{ config: CourseConfig; 
       rules[id] = severity;
       continue;
     }
-    diagnostics.push(
-      diagnostic('course-config', configFileName, yaml.positions.rules, `Unknown rule \`${id}\` under \`rules\`. Did you mean \`${closest(id, ruleIds)}\`?`, { severity: 'warning' }),
-    );
+    diagnostics.push(diagnostic('course-config', configFileName, yaml.positions.rules, `Unknown rule \`${id}\` under \`rules\`. Did you mean \`${closest(id, ruleIds)}\`?`, { severity: 'warning' }));
   }
   const plugins: CoursePlugins = { remark: [], rehype: [] };
   for (const kind of ['remark', 'rehype'] as const) {
@@ -73,7 +71,14 @@ export async function loadConfig(root: string): Promise<{ config: CourseConfig; 
       if (found) plugins[kind].push(found);
       else {
         const where = name.startsWith('.') || path.isAbsolute(name) ? `no file ${path.resolve(root, name)}` : `not installed in ${path.join(root, 'node_modules')} nor beside Coursebook`;
-        diagnostics.push(diagnostic('course-config', configFileName, yaml.positions.plugins, `The ${kind} plugin \`${name}\` cannot be found (${where}). Install it (\`npm install ${name}\` in the content folder) or remove it from \`plugins\`.`));
+        diagnostics.push(
+          diagnostic(
+            'course-config',
+            configFileName,
+            yaml.positions.plugins,
+            `The ${kind} plugin \`${name}\` cannot be found (${where}). Install it (\`npm install ${name}\` in the content folder) or remove it from \`plugins\`.`,
+          ),
+        );
       }
     }
   }

@@ -26,13 +26,7 @@ export interface Diagnostic {
  * @param message what is wrong and what to do
  * @param extra severity override or a related place
  */
-export function diagnostic(
-  rule: RuleId,
-  file: string,
-  at: Point | undefined,
-  message: string,
-  extra: { severity?: Severity; related?: Diagnostic['related'] } = {},
-): Diagnostic {
+export function diagnostic(rule: RuleId, file: string, at: Point | undefined, message: string, extra: { severity?: Severity; related?: Diagnostic['related'] } = {}): Diagnostic {
   const d: Diagnostic = {
     file,
     line: at?.line ?? 1,

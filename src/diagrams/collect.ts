@@ -27,7 +27,9 @@ export interface DiagramSource {
  * @param source the diagram source
  */
 export function diagramHash(source: string): string {
-  return createHash('sha256').update(JSON.stringify([source, mermaidVersion, diagramConfig])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([source, mermaidVersion, diagramConfig]))
+    .digest('hex');
 }
 
 function diagramsOf(tree: Root | undefined, file: string, into: DiagramSource[]): void {

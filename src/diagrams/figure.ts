@@ -44,7 +44,9 @@ function scopeIds(svg: Element): void {
   });
   if (renamed.size === 0) return;
   const rewrite = (value: string): string =>
-    value.replace(/url\(#([^)]+)\)/g, (whole, id: string) => (renamed.has(id) ? `url(#${renamed.get(id)})` : whole)).replace(/^#(.+)$/, (whole, id: string) => (renamed.has(id) ? `#${renamed.get(id)}` : whole));
+    value
+      .replace(/url\(#([^)]+)\)/g, (whole, id: string) => (renamed.has(id) ? `url(#${renamed.get(id)})` : whole))
+      .replace(/^#(.+)$/, (whole, id: string) => (renamed.has(id) ? `#${renamed.get(id)}` : whole));
   visit(svg, 'element', (node) => {
     for (const [name, value] of Object.entries(node.properties)) {
       if (typeof value === 'string' && (value.includes('url(#') || value.startsWith('#'))) node.properties[name] = rewrite(value);

@@ -1,7 +1,7 @@
 import type { BrowserSession } from '../browser/chromium.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Course } from '../model/course.js';
-import { DiagramCache, type DiagramResult } from './cache.js';
+import type { DiagramCache, DiagramResult } from './cache.js';
 import { collectDiagrams } from './collect.js';
 import { renderInBrowser } from './render.js';
 
@@ -17,7 +17,10 @@ export interface PreparedDiagrams {
 
 /** Cleans mermaid's error text into one readable line or a few. */
 function mermaidMessage(error: string): string {
-  return error.replace(/\n-+\^/g, '').replace(/\s*\n\s*/g, ' ').trim();
+  return error
+    .replace(/\n-+\^/g, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 /**
@@ -53,7 +56,14 @@ export async function prepareDiagrams(course: Course, options: { cache: DiagramC
       diagnostics.push(diagnostic('diagram-syntax', diagram.file, at, `Diagram does not parse: ${mermaidMessage(result.error)} Fix the mermaid source of this block.`));
     }
     if (!diagram.caption) {
-      diagnostics.push(diagnostic('diagram-caption', diagram.file, diagram.position, 'Diagram has no caption: add a first line `%% caption: what the diagram shows`. It becomes the figure caption and the diagram\'s accessible name.'));
+      diagnostics.push(
+        diagnostic(
+          'diagram-caption',
+          diagram.file,
+          diagram.position,
+          "Diagram has no caption: add a first line `%% caption: what the diagram shows`. It becomes the figure caption and the diagram's accessible name.",
+        ),
+      );
     }
   }
   return { results, diagnostics, rendered: fresh.size, cached };

@@ -37,7 +37,14 @@ async function renderOnPage(browser: BrowserSession, entries: [string, string][]
     const rendered = await page.evaluate(
       async (items: [string, string][], config: typeof diagramConfig) => {
         const api = (window as unknown as { mermaid: { initialize(c: object): void; parse(s: string): Promise<unknown>; render(id: string, s: string): Promise<{ svg: string }> } }).mermaid;
-        const base = { startOnLoad: false, securityLevel: 'strict', htmlLabels: false, fontFamily: config.fontFamily, flowchart: { ...config.flowchart, htmlLabels: false }, sequence: { ...config.sequence, actorFontFamily: config.fontFamily, noteFontFamily: config.fontFamily, messageFontFamily: config.fontFamily } };
+        const base = {
+          startOnLoad: false,
+          securityLevel: 'strict',
+          htmlLabels: false,
+          fontFamily: config.fontFamily,
+          flowchart: { ...config.flowchart, htmlLabels: false },
+          sequence: { ...config.sequence, actorFontFamily: config.fontFamily, noteFontFamily: config.fontFamily, messageFontFamily: config.fontFamily },
+        };
         const out: Record<string, { light?: string; dark?: string; error?: string }> = {};
         for (const variant of ['light', 'dark'] as const) {
           const theme = config[variant];
@@ -51,7 +58,7 @@ async function renderOnPage(browser: BrowserSession, entries: [string, string][]
             } catch (error) {
               out[hash] = { error: String((error as Error)?.message ?? error) };
             }
-            document.querySelectorAll('body > [id^="d"]').forEach((node) => node.remove());
+            for (const node of document.querySelectorAll('body > [id^="d"]')) node.remove();
           }
         }
         return out;

@@ -5,7 +5,7 @@ import { courseLabels } from '../render/labels.js';
 import { covers, installedCoverage, type Coverage } from './fontconfig.js';
 
 /** Characters that draw nothing: spaces, controls, format characters, variation selectors. */
-const invisible = /[\p{Cc}\p{Cf}\p{Z}\p{M}\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]/u;
+const invisible = /[\p{Cc}\p{Cf}\p{Z}\p{M}]|[\u{fe00}-\u{fe0f}]|[\u{e0100}-\u{e01ef}]/u;
 
 /** The Debian package that has fonts for a character's script; private-use characters belong to the font that defines them. */
 function fontPackage(character: string): string {

@@ -73,7 +73,23 @@ export const labelKeys = [
 ] as const;
 
 /** Labels that take no values: the view model hands templates these already formatted. */
-export const plainLabelKeys = ['skipToContent', 'searchLabel', 'searchPlaceholder', 'searchSubmit', 'builtWith', 'breadcrumb', 'lessonNavigation', 'onThisPage', 'previous', 'next', 'contents', 'cover', 'landmarks', 'downloadPdf', 'downloadEpub'] as const satisfies readonly (typeof labelKeys)[number][];
+export const plainLabelKeys = [
+  'skipToContent',
+  'searchLabel',
+  'searchPlaceholder',
+  'searchSubmit',
+  'builtWith',
+  'breadcrumb',
+  'lessonNavigation',
+  'onThisPage',
+  'previous',
+  'next',
+  'contents',
+  'cover',
+  'landmarks',
+  'downloadPdf',
+  'downloadEpub',
+] as const satisfies readonly (typeof labelKeys)[number][];
 
 /** A label that takes no values. */
 export type PlainLabelKey = (typeof plainLabelKeys)[number];
@@ -184,11 +200,20 @@ function catalogueFiles(folders: string[], name: string): string[] {
  */
 export function loadLabels(language: string, folders: string[] = [builtinLabelFolder], overrides: Record<string, string> = {}): Labels {
   const english = catalogueFiles(folders, 'en');
-  const own = language.toLowerCase() === 'en' ? [] : catalogueNames(language).filter((name) => name.toLowerCase() !== 'en').flatMap((name) => catalogueFiles(folders, name));
+  const own =
+    language.toLowerCase() === 'en'
+      ? []
+      : catalogueNames(language)
+          .filter((name) => name.toLowerCase() !== 'en')
+          .flatMap((name) => catalogueFiles(folders, name));
   const messages: Record<string, string> = {};
   for (const file of [...english, ...own]) Object.assign(messages, readCatalogue(file));
   const translated = new Set(own.flatMap((file) => Object.keys(readCatalogue(file))));
-  for (const [key, message] of Object.entries(overrides)) if (isLabelKey(key)) (messages[key] = message), translated.add(key);
+  for (const [key, message] of Object.entries(overrides)) {
+    if (!isLabelKey(key)) continue;
+    messages[key] = message;
+    translated.add(key);
+  }
   const locale = intlLocale(language) && Intl.PluralRules.supportedLocalesOf([language]).length > 0 ? language : 'en';
   const isEnglish = intlLocale(language)?.language === 'en';
   const formats = new Map<LabelKey, IntlMessageFormat>();

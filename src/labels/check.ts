@@ -25,7 +25,14 @@ export function checkLabels(root: string, config: CourseConfig, positions: Recor
     try {
       new IntlMessageFormat(message, 'en');
     } catch (cause) {
-      found.push(diagnostic('course-config', file, positions.labels, `Label \`${key}\` is not a valid message (${(cause as Error).message}). Write it as in templates/labels/en.yml, e.g. "{count, plural, one {# lesson} other {# lessons}}".`));
+      found.push(
+        diagnostic(
+          'course-config',
+          file,
+          positions.labels,
+          `Label \`${key}\` is not a valid message (${(cause as Error).message}). Write it as in templates/labels/en.yml, e.g. "{count, plural, one {# lesson} other {# lessons}}".`,
+        ),
+      );
       delete config.labels[key];
     }
   }
@@ -33,7 +40,9 @@ export function checkLabels(root: string, config: CourseConfig, positions: Recor
   const labels = loadLabels(config.language, folders, config.labels);
   if (labels.missing.length === 0) return found;
   const english = loadLabels('en', folders);
-  const examples = labels.missing.slice(0, 3).map((key) => `"${english.format(key, { number: 1, count: 1, minutes: 1, hours: 1, time: '', lessons: '', lesson: '', title: '', authors: '', query: '' }).trim()}"`);
+  const examples = labels.missing
+    .slice(0, 3)
+    .map((key) => `"${english.format(key, { number: 1, count: 1, minutes: 1, hours: 1, time: '', lessons: '', lesson: '', title: '', authors: '', query: '' }).trim()}"`);
   const message =
     labels.files.length === 1
       ? `Coursebook has no labels in "${config.language}", so ${labels.missing.length} labels readers see are in English (${examples.join(', ')}, …). Add labels/${config.language}.yml (a translated copy of templates/labels/en.yml) to your templates folder, or set them under \`labels:\`.`

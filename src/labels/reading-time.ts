@@ -16,7 +16,10 @@ function normalise(text: string): string {
     const zero = digitZeros.find((start) => code >= start && code < start + 10);
     return zero === undefined ? digit : String(code - zero);
   });
-  return ascii.replace(approximately, '').replace(/[\s\u00a0\u202f]+/gu, '').toLowerCase();
+  return ascii
+    .replace(approximately, '')
+    .replace(/[\s\u00a0\u202f]+/gu, '')
+    .toLowerCase();
 }
 
 /** The unit words of a label, as `normalise` leaves them, for several values (plural forms differ). */

@@ -23,7 +23,11 @@ const sniffBytes = 4100;
 
 /** What a file that is no known binary format looks like: an HTML page (a saved error page), text, or unknown data. */
 function describeUnknown(head: Buffer): string {
-  const start = head.toString('utf8', 0, 512).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const start = head
+    .toString('utf8', 0, 512)
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   if (start.startsWith('<!doctype html') || start.startsWith('<html') || start.startsWith('<head')) return 'an HTML page (often an error page saved in place of the image)';
   if (start.startsWith('<svg') || (start.startsWith('<?xml') && start.includes('<svg'))) return 'an SVG drawing';
   if (start === '') return 'empty';

@@ -27,12 +27,7 @@ export interface YamlFields {
  * @param firstLine the file line on which `yamlText` starts
  * @param rules which rule ids report syntax and shape problems
  */
-export function readYamlFields(
-  yamlText: string,
-  file: string,
-  firstLine: number,
-  rules: { syntax: RuleId; schema: RuleId },
-): YamlFields {
+export function readYamlFields(yamlText: string, file: string, firstLine: number, rules: { syntax: RuleId; schema: RuleId }): YamlFields {
   const where = location(yamlText);
   const pointAt = (offset: number): Point => {
     const p = where.toPoint(Math.min(offset, yamlText.length));
@@ -53,9 +48,7 @@ export function readYamlFields(
     return result;
   }
   if (!isMap(doc.contents)) {
-    result.diagnostics.push(
-      diagnostic(rules.schema, file, pointAt(doc.contents.range?.[0] ?? 0), 'Expected a map of `key: value` fields, found a list or a single value.'),
-    );
+    result.diagnostics.push(diagnostic(rules.schema, file, pointAt(doc.contents.range?.[0] ?? 0), 'Expected a map of `key: value` fields, found a list or a single value.'));
     return result;
   }
   let fields: unknown;
@@ -63,9 +56,7 @@ export function readYamlFields(
     fields = doc.toJS({ maxAliasCount });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    result.diagnostics.push(
-      diagnostic(rules.syntax, file, pointAt(0), `YAML was refused: ${reason}. Remove the nested aliases (&anchor / *alias).`),
-    );
+    result.diagnostics.push(diagnostic(rules.syntax, file, pointAt(0), `YAML was refused: ${reason}. Remove the nested aliases (&anchor / *alias).`));
     return result;
   }
   for (const pair of doc.contents.items) {
@@ -89,14 +80,12 @@ export function readYamlFields(
  */
 export function readFrontmatter(tree: Root, file: string): YamlFields & { present: boolean } {
   const first = tree.children[0];
-  if (!first || first.type !== 'yaml') {
+  if (first?.type !== 'yaml') {
     return {
       present: false,
       rawScalars: {},
       positions: {},
-      diagnostics: [
-        diagnostic('frontmatter-schema', file, { line: 1, column: 1 }, 'No frontmatter: start the file with a `---` block of YAML fields, closed by another `---`.'),
-      ],
+      diagnostics: [diagnostic('frontmatter-schema', file, { line: 1, column: 1 }, 'No frontmatter: start the file with a `---` block of YAML fields, closed by another `---`.')],
     };
   }
   const yamlNode = first as Yaml;
@@ -155,9 +144,7 @@ export function validateFields<Shape extends z.ZodRawShape>(
     if (known.includes(key)) continue;
     const guess = closest(key, known);
     const hint = guess && distance(key, guess) <= Math.max(2, Math.floor(key.length / 3)) ? ` Did you mean \`${guess}\`?` : ` Known fields: ${known.join(', ')}.`;
-    diagnostics.push(
-      diagnostic(context.rule, context.file, yaml.positions[key] ?? context.start, `Unknown field \`${key}\` in ${context.what}.${hint}`, { severity: 'warning' }),
-    );
+    diagnostics.push(diagnostic(context.rule, context.file, yaml.positions[key] ?? context.start, `Unknown field \`${key}\` in ${context.what}.${hint}`, { severity: 'warning' }));
   }
   return { value: value as Partial<z.output<z.ZodObject<Shape>>>, valid, diagnostics };
 }

@@ -140,7 +140,11 @@ export interface ParsedSection extends ParsedSource {
  */
 export function parseSection(text: string, path: string): ParsedSection {
   const source = parseSource(text, path);
-  const checked = validateFields(sectionFrontmatterSchema, { fields: source.fields, positions: source.positions }, { file: path, rule: 'frontmatter-schema', start: { line: 1, column: 1 }, what: 'section.md' });
+  const checked = validateFields(
+    sectionFrontmatterSchema,
+    { fields: source.fields, positions: source.positions },
+    { file: path, rule: 'frontmatter-schema', start: { line: 1, column: 1 }, what: 'section.md' },
+  );
   const headings = assignHeadingIds(source.tree);
   return { ...source, headings, diagnostics: [...source.diagnostics, ...checked.diagnostics], frontmatter: checked.value };
 }

@@ -1,4 +1,4 @@
-import type { Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Root } from 'mdast';
@@ -90,7 +90,7 @@ async function entryKind(entry: Dirent, absolute: string, relative: string, real
  */
 export async function loadCourse(contentDir: string, options: CacheOptions = {}): Promise<LoadResult> {
   const root = path.resolve(contentDir);
-  let info;
+  let info: Stats;
   try {
     info = await stat(root);
   } catch (cause) {
@@ -149,7 +149,12 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
       body.references = await resolveReferences(raw, body.path, files);
     }),
   );
-  await listAssetFolders(root, pending.map(({ body }) => body), diagnostics, listed);
+  await listAssetFolders(
+    root,
+    pending.map(({ body }) => body),
+    diagnostics,
+    listed,
+  );
   diagnostics.push(...(await checkAssets(pending.map(({ body }) => body))));
   await lessonCache.save(files.lessons);
   return { course: { root, config, sections, listedPaths: listed }, diagnostics };
@@ -161,7 +166,7 @@ export async function loadCourse(contentDir: string, options: CacheOptions = {})
  * @throws CoursebookError with a one-line reason
  */
 async function checkConfigFile(root: string): Promise<void> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(path.join(root, configFileName));
   } catch {
@@ -246,7 +251,9 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
       if (fm.readingTime !== undefined) section.declaredReadingTime = fm.readingTime;
     }
   } else {
-    diagnostics.push(diagnostic('frontmatter-schema', name, undefined, `Section folder has no ${sectionFileName}. Create ${sectionPath} with \`section\` and \`title\` (and an optional \`summary\`).`));
+    diagnostics.push(
+      diagnostic('frontmatter-schema', name, undefined, `Section folder has no ${sectionFileName}. Create ${sectionPath} with \`section\` and \`title\` (and an optional \`summary\`).`),
+    );
   }
 
   lessonNames.sort(byPosition);

@@ -175,7 +175,5 @@ export function safeDecode(text: string): string {
  * @param files what the loader knows of the course's files
  */
 export async function resolveReferences(raw: RawReference[], fromFile: string, files: CourseFiles): Promise<LessonReference[]> {
-  return Promise.all(
-    raw.map(async (reference) => ({ ...reference, target: await resolveReference(reference.url, fromFile, files) })),
-  );
+  return Promise.all(raw.map(async (reference) => ({ ...reference, target: await resolveReference(reference.url, fromFile, files) })));
 }

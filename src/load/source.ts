@@ -47,7 +47,8 @@ async function readBytes(absolute: string): Promise<Uint8Array | string> {
     const info = await handle.stat();
     if (info.isDirectory()) return 'This is a folder, not a file, so it is not read. Rename it so its name does not end in .md, or replace it with a file.';
     if (!info.isFile()) return 'This is not a regular file (a FIFO, socket or device), so it is not read. Replace it with a file.';
-    if (info.size > maxSourceBytes) return `This file is ${Math.ceil(info.size / 1024)} KB; Coursebook reads source files up to ${maxSourceBytes / 1024} KB, so it is not read. Split it into smaller lessons, and keep images in files.`;
+    if (info.size > maxSourceBytes)
+      return `This file is ${Math.ceil(info.size / 1024)} KB; Coursebook reads source files up to ${maxSourceBytes / 1024} KB, so it is not read. Split it into smaller lessons, and keep images in files.`;
     return await handle.readFile();
   } catch (cause) {
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;

@@ -70,11 +70,14 @@ export default function remarkCallouts() {
       const kind = match[1]!.toLowerCase();
       if (!(calloutKinds as readonly string[]).includes(kind)) {
         const place = node.position?.start;
-        file.message(`Unknown callout \`[!${match[1]}]\`. Use one of ${calloutKinds.map((k) => `\`[!${k.toUpperCase()}]\``).join(', ')}, or escape the bracket (\`\\[!${match[1]}]\`) to keep a plain quote.`, {
-          ...(place ? { place } : {}),
-          ruleId: 'callout-type' satisfies RuleId,
-          source: 'coursebook',
-        });
+        file.message(
+          `Unknown callout \`[!${match[1]}]\`. Use one of ${calloutKinds.map((k) => `\`[!${k.toUpperCase()}]\``).join(', ')}, or escape the bracket (\`\\[!${match[1]}]\`) to keep a plain quote.`,
+          {
+            ...(place ? { place } : {}),
+            ruleId: 'callout-type' satisfies RuleId,
+            source: 'coursebook',
+          },
+        );
         return;
       }
       lead.value = lead.value.slice(match[0].length);

@@ -36,14 +36,20 @@ function checkQuiz(node: ContainerDirective, report: Report): void {
   if (attributes.assesses != null && !/^\s*[1-9]\d*(\s*,\s*[1-9]\d*)*\s*$/.test(attributes.assesses)) {
     report(node, 'quiz-structure', `\`assesses="${attributes.assesses}"\` is not a list of objective numbers. Write the 1-based numbers of the lesson's objectives, such as \`assesses="2"\`.`);
   }
-  if (!node.children.some((child) => child.type === 'paragraph' && !child.data?.directiveLabel)) report(node, 'quiz-structure', 'This quiz has no question. Write the question as a paragraph before its options.');
+  if (!node.children.some((child) => child.type === 'paragraph' && !child.data?.directiveLabel))
+    report(node, 'quiz-structure', 'This quiz has no question. Write the question as a paragraph before its options.');
   if (lists.length !== 1) {
-    report(lists[1] ?? node, 'quiz-structure', lists.length === 0 ? 'This quiz has no options. List them as a task list: `- [x] right` and `- [ ] wrong`.' : 'This quiz has more than one list of options. Give it one task list.');
+    report(
+      lists[1] ?? node,
+      'quiz-structure',
+      lists.length === 0 ? 'This quiz has no options. List them as a task list: `- [x] right` and `- [ ] wrong`.' : 'This quiz has more than one list of options. Give it one task list.',
+    );
     return;
   }
   const options = lists[0]!.children;
   for (const option of options) {
-    if (option.checked === null || option.checked === undefined) report(option, 'quiz-structure', 'This option is not a task-list item. Write it as `- [ ] option`, or `- [x] option` when it is right.');
+    if (option.checked === null || option.checked === undefined)
+      report(option, 'quiz-structure', 'This option is not a task-list item. Write it as `- [ ] option`, or `- [x] option` when it is right.');
   }
   if (options.length < 2) report(lists[0]!, 'quiz-structure', 'This quiz has fewer than two options. Give it at least two.');
   if (!options.some((option) => option.checked === true)) report(lists[0]!, 'quiz-structure', 'No option of this quiz is marked right. Mark the right ones `- [x]`.');
@@ -71,7 +77,11 @@ export default function remarkCourseDirectives() {
         return SKIP;
       }
       if (node.type === 'leafDirective') {
-        report(node, 'unknown-directive', `Unknown directive \`::${node.name}\`. Coursebook knows \`::::exercise\` (with \`:::solution\`) and \`:::quiz\`; escape the colons (\`\\::\`) to write them as text.`);
+        report(
+          node,
+          'unknown-directive',
+          `Unknown directive \`::${node.name}\`. Coursebook knows \`::::exercise\` (with \`:::solution\`) and \`:::quiz\`; escape the colons (\`\\::\`) to write them as text.`,
+        );
         return SKIP;
       }
       if (node.type !== 'containerDirective') return undefined;
@@ -81,7 +91,11 @@ export default function remarkCourseDirectives() {
       else if (node.name === 'solution') {
         if (!inExercise) report(node, 'exercise-structure', 'A `:::solution` stands outside an exercise. Put it inside its `::::exercise`, before the exercise closes.');
       } else {
-        report(node, 'unknown-directive', `Unknown directive \`:::${node.name}\`. Coursebook knows \`::::exercise\` (with \`:::solution\`) and \`:::quiz\`; check the name, or escape the colons (\`\\:::\`) to write them as text.`);
+        report(
+          node,
+          'unknown-directive',
+          `Unknown directive \`:::${node.name}\`. Coursebook knows \`::::exercise\` (with \`:::solution\`) and \`:::quiz\`; check the name, or escape the colons (\`\\:::\`) to write them as text.`,
+        );
       }
       if ((node.name === 'exercise' || node.name === 'quiz') && parent?.type === 'containerDirective') {
         report(node, 'exercise-structure', `An \`${node.name}\` stands inside \`:::${parent.name}\`. Exercises and quizzes stand on their own.`);

@@ -72,7 +72,13 @@ export function findFenceProblems(tree: Root, text: string): FenceProblem[] {
   for (const node of blocks) {
     if ((node.position?.end.offset ?? 0) < text.trimEnd().length || isClosed(node, lines)) continue;
     const [, fence = '', info = ''] = fenceLine.exec(lines[node.position!.start.line] ?? '') ?? [];
-    problems.push({ kind: 'unclosed', position: { line: node.position!.start.line, column: node.position!.start.column }, fence, info: info.trim(), swallowed: swallowedBlock(node, lines, text.length) });
+    problems.push({
+      kind: 'unclosed',
+      position: { line: node.position!.start.line, column: node.position!.start.column },
+      fence,
+      info: info.trim(),
+      swallowed: swallowedBlock(node, lines, text.length),
+    });
   }
   for (let line = 1; line < lines.length; line++) {
     const match = /^( {0,3})(`{3,})(.*`.*)$/.exec(lines[line] ?? '');

@@ -41,7 +41,9 @@ export function assignHeadingIds(tree: Root): LessonHeading[] {
   return found.map(({ node, explicit }) => {
     const text = toString(node).trim();
     let id = explicit;
-    if (id === undefined) do id = slugger.slug(text || 'section'); while (explicitIds.has(id));
+    if (id === undefined)
+      do id = slugger.slug(text || 'section');
+      while (explicitIds.has(id));
     node.data = { ...node.data, hProperties: { ...node.data?.hProperties, id } };
     const heading: LessonHeading = {
       depth: node.depth,

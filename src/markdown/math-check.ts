@@ -24,7 +24,10 @@ export default function remarkMathCheck() {
         // A display formula's TeX starts on the line after its opening `$$`.
         const inside = node.type === 'math' && offset !== undefined ? node.value.slice(0, offset).split('\n').length : 0;
         const place = start ? { line: start.line + inside, column: inside > 0 ? 1 : start.column } : undefined;
-        const reason = String((error as Error).message ?? error).replace(/^ParseError: /, '').replace(/\s+/g, ' ').trim();
+        const reason = String((error as Error).message ?? error)
+          .replace(/^ParseError: /, '')
+          .replace(/\s+/g, ' ')
+          .trim();
         file.message(`Formula does not parse: ${reason}. Fix the TeX of this formula.`, { ...(place ? { place } : {}), ruleId: 'math-syntax' satisfies RuleId, source: 'coursebook' });
       }
     });

@@ -28,12 +28,7 @@ export const remarkSyntax: Preset = {
  * Note: the course transforms run here only, once per lesson (in parse workers); the render
  * processor starts from the tree this returns and never runs them again.
  */
-const parser = unified()
-  .use(remarkSyntax)
-  .use(remarkCallouts)
-  .use(remarkCourseDirectives)
-  .use(remarkMathCheck)
-  .freeze();
+const parser = unified().use(remarkSyntax).use(remarkCallouts).use(remarkCourseDirectives).use(remarkMathCheck).freeze();
 
 /** The frontmatter block at the start of a source, `---` lines included, or ''. */
 function frontmatterOf(text: string): string {
@@ -72,10 +67,20 @@ export function parseMarkdown(file: VFile): Root {
   const bodyLine = frontmatter.split('\n').length - 1;
   const { nesting, strayClosers } = measureMarkdown(text.slice(frontmatter.length));
   if (nesting.depth > maxNesting) {
-    return refuse(file, text, bodyLine + nesting.line, `This file nests lists, block quotes, emphasis or links about ${nesting.depth} levels deep; Coursebook reads at most ${maxNesting}, so it is not read as Markdown. Flatten the nesting.`);
+    return refuse(
+      file,
+      text,
+      bodyLine + nesting.line,
+      `This file nests lists, block quotes, emphasis or links about ${nesting.depth} levels deep; Coursebook reads at most ${maxNesting}, so it is not read as Markdown. Flatten the nesting.`,
+    );
   }
   if (strayClosers.work > maxStrayCloserWork) {
-    return refuse(file, text, bodyLine + strayClosers.line, `This file has ${strayClosers.count} \`*\`, \`_\`, \`~\` or \`]\` that close nothing, in long paragraphs; parsing them would take minutes, so it is not read as Markdown. Escape them (\`\\]\`) or split the paragraphs.`);
+    return refuse(
+      file,
+      text,
+      bodyLine + strayClosers.line,
+      `This file has ${strayClosers.count} \`*\`, \`_\`, \`~\` or \`]\` that close nothing, in long paragraphs; parsing them would take minutes, so it is not read as Markdown. Escape them (\`\\]\`) or split the paragraphs.`,
+    );
   }
   try {
     return parser.runSync(parser.parse(file), file) as Root;

@@ -32,9 +32,9 @@ const documentHeader = {
 };
 
 /** The schema.org data of a document's subject, as its site page carries it in JSON-LD (added in 1.2). */
-const schemaOrgSchema = z
-  .looseObject({ '@context': z.literal('https://schema.org'), '@type': z.string().min(1) })
-  .meta({ description: 'schema.org JSON-LD of the subject (a Course for the course and sections, a LearningResource for a lesson), the same data as its web page carries; URLs as elsewhere in the API.' });
+const schemaOrgSchema = z.looseObject({ '@context': z.literal('https://schema.org'), '@type': z.string().min(1) }).meta({
+  description: 'schema.org JSON-LD of the subject (a Course for the course and sections, a LearningResource for a lesson), the same data as its web page carries; URLs as elsewhere in the API.',
+});
 
 /** A heading of a lesson body, with the anchor id every output gives it. */
 const headingSchema = z.object({
@@ -47,7 +47,10 @@ const headingSchema = z.object({
 const exerciseSchema = z.object({
   id: z.string().min(1).meta({ description: 'The anchor id: append #id to the lesson URL.' }),
   title: z.string(),
-  number: z.string().regex(/^\d+\.\d+\.\d+$/).meta({ description: 'Lesson number and position, e.g. "4.5.2" for "Exercise 4.5.2".' }),
+  number: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/)
+    .meta({ description: 'Lesson number and position, e.g. "4.5.2" for "Exercise 4.5.2".' }),
   difficulty: z.enum(['easy', 'medium', 'hard']).nullable(),
   minutes: z.int().min(1).meta({ description: 'Practice minutes: as the author wrote them, else the words of the exercise and its solution at the reading speed.' }),
 });
@@ -60,7 +63,10 @@ const quizSchema = z.object({
 
 /** A lesson as the catalogue and its section list it. */
 const lessonEntrySchema = z.object({
-  id: z.string().regex(/^\d+\.\d+$/).meta({ description: 'Section and position, e.g. "4.1"; "4.10" stays "4.10".' }),
+  id: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .meta({ description: 'Section and position, e.g. "4.1"; "4.10" stays "4.10".' }),
   slug: z.string().min(1),
   title: z.string().min(1),
   summary: z.string(),

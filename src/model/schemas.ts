@@ -17,14 +17,15 @@ export const courseConfigSchema = z.object({
   title: z.string().trim().min(1),
   subtitle: z.string().optional(),
   author: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 tag such as en or pt-BR').default('en'),
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'must be a BCP 47 tag such as en or pt-BR')
+    .default('en'),
   identifier: z.string().min(1).optional(),
   description: z.string().optional(),
   readingSpeed: z.number().int().min(50).max(1000).default(238),
   /** Han and kana characters per minute (IReST, Trauzettel-Klosinski & Dietz 2012): Chinese text, and Japanese text (any with kana). */
-  charactersPerMinute: z
-    .object({ chinese: z.number().int().min(50).max(2000).default(255), japanese: z.number().int().min(50).max(2000).default(357) })
-    .default({ chinese: 255, japanese: 357 }),
+  charactersPerMinute: z.object({ chinese: z.number().int().min(50).max(2000).default(255), japanese: z.number().int().min(50).max(2000).default(357) }).default({ chinese: 255, japanese: 357 }),
   readingTimeTolerance: z.number().min(0).max(1).default(0.2),
   baseUrl: z.url().optional(),
   templates: z.string().optional(),
@@ -34,7 +35,10 @@ export const courseConfigSchema = z.object({
   cache: z.string().optional(),
   linkSchemes: z.record(z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as mdn'), z.url({ protocol: /^https?$/ })).default({}),
   /** LMS packages (scorm12, scorm2004, cc): `sections: true` adds one package per section to the course's. */
-  lms: z.object({ sections: z.boolean().default(false) }).strict().optional(),
+  lms: z
+    .object({ sections: z.boolean().default(false) })
+    .strict()
+    .optional(),
   rules: z.record(z.string(), severitySetting).default({}),
   /** remark and rehype plugins for lesson bodies, in order: `{ remark: [["remark-emoji", {}]], rehype: [...] }`. */
   plugins: z.strictObject({ remark: z.array(pluginSetting).default([]), rehype: z.array(pluginSetting).default([]) }).default({ remark: [], rehype: [] }),

@@ -7,6 +7,6 @@ import type { BookScope } from './books.js';
  * @param course the course
  * @param book the book
  */
-export function bookSources(course: Course, book: BookScope): string[] {
+export function bookSources(_course: Course, book: BookScope): string[] {
   return ['course.yml', ...book.sections.flatMap((section) => [...(section.hasSectionFile ? [section.path] : []), ...section.lessons.map((lesson) => lesson.path)])];
 }

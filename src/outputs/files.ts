@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -32,7 +33,7 @@ export async function copyOutput(source: string, outDir: string, relative: strin
 
 /** Lists the files under a folder, recursively, as paths relative to it (sorted, forward slashes). */
 export async function listFiles(folder: string): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(folder, { withFileTypes: true, recursive: true });
   } catch {

@@ -6,7 +6,6 @@ import MiniSearch from 'minisearch';
 import pLimit from 'p-limit';
 import type { Course, Lesson } from '../model/course.js';
 import { hashOf } from '../cache/fingerprint.js';
-import { courseLabels } from '../render/labels.js';
 import { bodyText } from '../render/lesson-body.js';
 import { relativeUrl, rewriteLinks } from '../render/links.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
@@ -17,7 +16,7 @@ import { courseView, type LessonView, type SectionView } from '../render/view.js
 import { downloadsOf } from './downloads.js';
 import { publishAsset, referencedAssets } from './assets.js';
 import { copyOutput, listFiles, writeOutput } from './files.js';
-import type { PublishContext, Writer } from './writer.js';
+import type { Writer } from './writer.js';
 
 const require = createRequire(import.meta.url);
 
@@ -25,8 +24,7 @@ const require = createRequire(import.meta.url);
 const rootOf = (page: string): string => '../'.repeat(page.split('/').length - 1);
 
 /** How a page's schema.org data addresses pages: absolute under `baseUrl`, else relative to the page. */
-const jsonLdUrls = (course: Course, page: string): UrlOf =>
-  course.config.baseUrl ? (target) => publicUrl(course, target) : (target) => relativeUrl(page, target);
+const jsonLdUrls = (course: Course, page: string): UrlOf => (course.config.baseUrl ? (target) => publicUrl(course, target) : (target) => relativeUrl(page, target));
 
 /** MiniSearch settings shared by the build and the page script (which adds the same tokeniser). */
 const searchOptions = { fields: ['title', 'headings', 'text'], storeFields: [] as string[], idField: 'id' };
@@ -119,11 +117,18 @@ export const htmlWriter: Writer = {
           let body: HastRoot | undefined;
           const linkedBody = (): HastRoot => (body ??= rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
           const pageView = { course: view, root: rootOf(file), section: sectionView, lesson: lessonView, previous: lessons[index - 1]?.view, next: lessons[index + 1]?.view, jsonLd };
-          const reused = await page('site/lesson.njk', keys.lesson(lesson), file, pageView, () => ({ bodyHtml: render.html(linkedBody()) }), () => {
-            const text = bodyText(linkedBody());
-            texts.set(lesson, text);
-            return { 'search.txt': text };
-          });
+          const reused = await page(
+            'site/lesson.njk',
+            keys.lesson(lesson),
+            file,
+            pageView,
+            () => ({ bodyHtml: render.html(linkedBody()) }),
+            () => {
+              const text = bodyText(linkedBody());
+              texts.set(lesson, text);
+              return { 'search.txt': text };
+            },
+          );
           if (!reused) rendered++;
           context.progress(++done, lessons.length, lesson.id);
         }),
@@ -143,7 +148,10 @@ export const htmlWriter: Writer = {
           const entries = await Promise.all(
             section.lessons.map(async (lesson, l) => ({
               view: tracked.lessons[l]!,
-              text: texts.get(lesson) ?? (await context.cache.extra('html', pageKey(lesson), 'search.txt')) ?? bodyText(rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, outputPaths.lesson(lesson)))),
+              text:
+                texts.get(lesson) ??
+                (await context.cache.extra('html', pageKey(lesson), 'search.txt')) ??
+                bodyText(rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, outputPaths.lesson(lesson)))),
             })),
           );
           shard = searchShard(entries);

@@ -78,7 +78,13 @@ function sectionEntry(context: PublishContext, section: Section): SectionEntry {
     summary: section.summary,
     url: publicUrl(course, outputPaths.section(section)),
     apiUrl: publicUrl(course, outputPaths.sectionApi(section)),
-    totals: { lessons: section.lessons.length, minutes, readingTime: courseLabels(course).readingTime(minutes), practiceMinutes: sectionPracticeMinutes(section), label: sectionTotalLabel(courseLabels(course), section) },
+    totals: {
+      lessons: section.lessons.length,
+      minutes,
+      readingTime: courseLabels(course).readingTime(minutes),
+      practiceMinutes: sectionPracticeMinutes(section),
+      label: sectionTotalLabel(courseLabels(course), section),
+    },
     downloads: downloadUrls(context, section),
     groups: section.groups.map((group) => ({ title: group.title || null, lessons: group.lessons.map((lesson) => lesson.id) })),
     lessons: section.lessons.map((lesson) => lessonEntry(course, lesson)),
@@ -164,7 +170,12 @@ export const jsonWriter: Writer = {
     const tasks: Promise<void>[] = [];
     for (const [index, section] of course.sections.entries()) {
       const entry = sections[index]!;
-      const sectionDocument: SectionDocument = { $schema: schemaRef('section', outputPaths.sectionApi(section)), apiVersion, section: entry, schemaOrg: asSchemaOrg(sectionStructuredData(course, section, siteUrl)) };
+      const sectionDocument: SectionDocument = {
+        $schema: schemaRef('section', outputPaths.sectionApi(section)),
+        apiVersion,
+        section: entry,
+        schemaOrg: asSchemaOrg(sectionStructuredData(course, section, siteUrl)),
+      };
       await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
       for (const [position, lesson] of section.lessons.entries()) {
         tasks.push(

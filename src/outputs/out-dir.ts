@@ -31,7 +31,8 @@ export async function validateOutDir(outDir: string, contentRoot: string, force:
     } catch (cause) {
       throw new CoursebookError(`${out} exists and is not a readable folder.`, { cause });
     }
-    if (entries.length > 0) throw new CoursebookError(`Refusing to write into ${out}: it is not empty and Coursebook did not create it. Pass --force to replace its contents, or choose another --out.`);
+    if (entries.length > 0)
+      throw new CoursebookError(`Refusing to write into ${out}: it is not empty and Coursebook did not create it. Pass --force to replace its contents, or choose another --out.`);
   }
   return out;
 }

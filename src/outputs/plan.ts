@@ -65,8 +65,7 @@ export function plan(course: Course, selected: readonly Writer[], registered: re
     artifacts,
     writers: selected,
     of: (format) => byFormat.get(format) ?? [],
-    downloads: (section) =>
-      artifacts.filter((artifact) => artifact.download && (section ? artifact.scope === 'section' && artifact.section === section : artifact.scope === 'course')),
+    downloads: (section) => artifacts.filter((artifact) => artifact.download && (section ? artifact.scope === 'section' && artifact.section === section : artifact.scope === 'course')),
     downloadFormats,
   };
 }

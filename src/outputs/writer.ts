@@ -50,5 +50,5 @@ export interface Writer {
    */
   artifacts(course: Course): ArtifactSpec[];
   /** Writes its artifacts into `context.outDir`; may return a one-line summary ("13 pages"). */
-  publish(context: PublishContext): Promise<string | void>;
+  publish(context: PublishContext): Promise<string | undefined>;
 }

@@ -33,8 +33,7 @@ export const minutesLabel = (labels: Labels, minutes: number): string => labels.
 export const sectionMinutes = (section: Section): number => section.lessons.reduce((sum, lesson) => sum + lesson.minutes, 0);
 
 /** "11 lessons · ~1.7 h reading". */
-export const totalsLabel = (labels: Labels, lessons: number, minutes: number): string =>
-  labels.format('totals', { lessons: lessonCountLabel(labels, lessons), time: labels.readingTime(minutes) });
+export const totalsLabel = (labels: Labels, lessons: number, minutes: number): string => labels.format('totals', { lessons: lessonCountLabel(labels, lessons), time: labels.readingTime(minutes) });
 
 /** A section's "11 lessons · ~1.7 h reading", and " · 40 min practice" when it has exercises or quizzes. */
 export const sectionTotalLabel = (labels: Labels, section: Section): string =>

@@ -65,9 +65,7 @@ export function rehypeCoursebook(options: CoursebookRehypeOptions): (tree: HastR
         // mdast-util-to-hast appends a newline to code; drop it so diagram hashes match the mdast source.
         const text = hastToString(code).replace(/\n$/, '');
         const replacement =
-          lang === 'mermaid'
-            ? (options.renderDiagram?.(splitDiagramCaption(text)) ?? diagramFallback(splitDiagramCaption(text), options.highlighter))
-            : highlightCode(options.highlighter, text, lang);
+          lang === 'mermaid' ? (options.renderDiagram?.(splitDiagramCaption(text)) ?? diagramFallback(splitDiagramCaption(text), options.highlighter)) : highlightCode(options.highlighter, text, lang);
         parent.children[index] = replacement;
         return SKIP;
       }

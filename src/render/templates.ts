@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { LabelKey, LabelParams } from '../labels/catalogue.js';
 import type { Course } from '../model/course.js';

@@ -99,11 +99,7 @@ export interface CourseView {
  * @param addresses how the medium addresses pages
  * @param downloads the downloads of each section and of the course, by kind
  */
-export function courseView(
-  course: Course,
-  addresses: ViewAddresses,
-  downloads: { section(section: Section): DownloadView[]; course: DownloadView[] } = { section: () => [], course: [] },
-): CourseView {
+export function courseView(course: Course, addresses: ViewAddresses, downloads: { section(section: Section): DownloadView[]; course: DownloadView[] } = { section: () => [], course: [] }): CourseView {
   const lessonsById = new Map(course.sections.flatMap((section) => section.lessons.map((lesson) => [lesson.id, lesson] as const)));
   const labels = courseLabels(course);
   const sections = course.sections.map((section): SectionView => {

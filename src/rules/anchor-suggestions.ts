@@ -1,7 +1,11 @@
 import { distance } from 'fastest-levenshtein';
 
 /** Words of an anchor: `wrapping-functions-apply` → wrapping, functions, apply. */
-const tokensOf = (anchor: string): string[] => anchor.toLowerCase().split(/[-_.:\s]+/).filter(Boolean);
+const tokensOf = (anchor: string): string[] =>
+  anchor
+    .toLowerCase()
+    .split(/[-_.:\s]+/)
+    .filter(Boolean);
 
 /**
  * How alike a written anchor and an existing one are: the share of the written anchor's words the
@@ -29,10 +33,7 @@ function likeness(written: string, candidate: string): number {
 export function closestAnchors(written: string, candidates: readonly string[], limit = 3): string[] {
   const words = new Set(tokensOf(written));
   const near = (candidate: string): boolean =>
-    tokensOf(candidate).some((word) => words.has(word)) ||
-    candidate.includes(written) ||
-    written.includes(candidate) ||
-    distance(written, candidate) <= Math.max(2, Math.floor(written.length / 3));
+    tokensOf(candidate).some((word) => words.has(word)) || candidate.includes(written) || written.includes(candidate) || distance(written, candidate) <= Math.max(2, Math.floor(written.length / 3));
   return [...new Set(candidates)]
     .filter(near)
     .map((candidate) => ({ candidate, score: likeness(written, candidate) }))

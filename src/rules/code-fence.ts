@@ -7,7 +7,10 @@ import type { Rule } from './rule.js';
 function swallowedText(swallowed: NonNullable<FenceProblem['swallowed']>): string {
   const span = swallowed.toEndOfFile ? `everything from line ${swallowed.from} to the end of the file` : `lines ${swallowed.from}–${swallowed.to}`;
   if (swallowed.headings.length === 0) return span;
-  const shown = swallowed.headings.slice(0, 3).map((heading) => `"${heading}"`).join(', ');
+  const shown = swallowed.headings
+    .slice(0, 3)
+    .map((heading) => `"${heading}"`)
+    .join(', ');
   const more = swallowed.headings.length > 3 ? ` and ${swallowed.headings.length - 3} more` : '';
   return `${span} (with the heading${swallowed.headings.length > 1 ? 's' : ''} ${shown}${more})`;
 }

@@ -16,7 +16,9 @@ export const emptyLinkRule: Rule = {
       for (const { type, hasText, url, target, position } of lesson.references) {
         if (type !== 'link' || hasText !== false) continue;
         const text = (target.kind === 'lesson' ? titles.get(target.path) : undefined) ?? (path.posix.basename(url.split('#')[0] ?? '') || 'what it leads to');
-        found.push(diagnostic('empty-link', lesson.path, position, `The link to \`${url}\` has no text, so readers see nothing to click. Write what it leads to between the brackets: [${text}](${url}).`));
+        found.push(
+          diagnostic('empty-link', lesson.path, position, `The link to \`${url}\` has no text, so readers see nothing to click. Write what it leads to between the brackets: [${text}](${url}).`),
+        );
       }
     }
     return found;

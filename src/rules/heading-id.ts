@@ -20,9 +20,15 @@ export const headingIdRule: Rule = {
           continue;
         }
         found.push(
-          diagnostic('heading-id', lesson.path, heading.position, `The id {#${heading.id}} is already given to the heading "${earlier.text}" on line ${earlier.position.line}; links to #${heading.id} cannot tell them apart. Give this heading another id.`, {
-            related: { file: lesson.path, ...earlier.position },
-          }),
+          diagnostic(
+            'heading-id',
+            lesson.path,
+            heading.position,
+            `The id {#${heading.id}} is already given to the heading "${earlier.text}" on line ${earlier.position.line}; links to #${heading.id} cannot tell them apart. Give this heading another id.`,
+            {
+              related: { file: lesson.path, ...earlier.position },
+            },
+          ),
         );
       }
     }

@@ -14,7 +14,9 @@ export const headingStructureRule: Rule = {
         let previous = 1;
         for (const heading of lesson.headings) {
           if (heading.depth === 1) {
-            found.push(diagnostic('heading-structure', lesson.path, heading.position, `The lesson body has an h1 ("${heading.text}"); the title comes from the frontmatter. Make it \`##\` or remove it.`));
+            found.push(
+              diagnostic('heading-structure', lesson.path, heading.position, `The lesson body has an h1 ("${heading.text}"); the title comes from the frontmatter. Make it \`##\` or remove it.`),
+            );
           } else if (heading.depth > previous + 1) {
             found.push(diagnostic('heading-structure', lesson.path, heading.position, `Heading "${heading.text}" is h${heading.depth} after h${previous}: a level is skipped. Use h${previous + 1}.`));
           }

@@ -9,7 +9,12 @@ export const lessonCountRule: Rule = {
     for (const section of course.sections) {
       if (section.declaredLessons === undefined || section.declaredLessons === section.lessons.length) continue;
       found.push(
-        diagnostic('lesson-count', section.path, section.fieldPositions.lessons, `Section ${section.number} declares ${section.declaredLessons} lessons but has ${section.lessons.length}. Set \`lessons: ${section.lessons.length}\` or add the missing lessons.`),
+        diagnostic(
+          'lesson-count',
+          section.path,
+          section.fieldPositions.lessons,
+          `Section ${section.number} declares ${section.declaredLessons} lessons but has ${section.lessons.length}. Set \`lessons: ${section.lessons.length}\` or add the missing lessons.`,
+        ),
       );
     }
     return found;

@@ -19,14 +19,23 @@ export const lessonNumberRule: Rule = {
         }
         const first = seen.get(lesson.lessonNumber);
         if (first !== undefined) {
-          found.push(diagnostic('lesson-number', lesson.path, at, `Lesson number ${lesson.id} is already used by ${first.path}. Renumber one of them.`, { related: { file: first.path, ...first.at } }));
+          found.push(
+            diagnostic('lesson-number', lesson.path, at, `Lesson number ${lesson.id} is already used by ${first.path}. Renumber one of them.`, { related: { file: first.path, ...first.at } }),
+          );
           continue;
         }
         seen.set(lesson.lessonNumber, { path: lesson.path, at: lesson.fieldPositions.lesson ?? { line: 1, column: 1 } });
         if (lesson.filePosition === undefined) {
           found.push(diagnostic('lesson-number', lesson.path, at, `File name has no position prefix. Rename it to \`${String(lesson.lessonNumber).padStart(2, '0')}-${lesson.slug}.md\`.`));
         } else if (lesson.filePosition !== lesson.lessonNumber) {
-          found.push(diagnostic('lesson-number', lesson.path, at, `Lesson ${lesson.id} is in file position ${lesson.filePosition}. Rename the file to \`${String(lesson.lessonNumber).padStart(2, '0')}-${lesson.slug}.md\` or fix \`lesson\`.`));
+          found.push(
+            diagnostic(
+              'lesson-number',
+              lesson.path,
+              at,
+              `Lesson ${lesson.id} is in file position ${lesson.filePosition}. Rename the file to \`${String(lesson.lessonNumber).padStart(2, '0')}-${lesson.slug}.md\` or fix \`lesson\`.`,
+            ),
+          );
         }
         if (lesson.lessonNumber < expected) {
           found.push(diagnostic('lesson-number', lesson.path, at, `Lesson ${lesson.id} comes after lesson ${section.number}.${expected - 1} in file order: numbers must go up.`));

@@ -13,7 +13,14 @@ export const objectiveCoverageRule: Rule = {
       const assessed = new Set([...lesson.practice.exercises, ...lesson.practice.quizzes].flatMap((item) => item.assesses));
       lesson.objectives.forEach((objective, index) => {
         if (assessed.has(index + 1)) return;
-        found.push(diagnostic('objective-coverage', lesson.path, lesson.fieldPositions.objectives, `Objective ${index + 1} of lesson ${lesson.id} ("${objective}") is not assessed by any exercise or quiz. Add \`assesses="${index + 1}"\` to one that practises it, or add one.`));
+        found.push(
+          diagnostic(
+            'objective-coverage',
+            lesson.path,
+            lesson.fieldPositions.objectives,
+            `Objective ${index + 1} of lesson ${lesson.id} ("${objective}") is not assessed by any exercise or quiz. Add \`assesses="${index + 1}"\` to one that practises it, or add one.`,
+          ),
+        );
       });
     }
     return found;

@@ -36,7 +36,16 @@ export async function checkPlugins(course: Course, renderDiagram?: (block: Diagr
   } catch (error) {
     const failure = pluginFailure(error);
     if (!failure) throw error;
-    return { diagnostics: [diagnostic('plugin-error', configFileName, lessonStart, `The plugin \`${failure.plugin}\` failed while starting: ${failure.message}. Fix its options in course.yml or remove it from \`plugins\`.`)] };
+    return {
+      diagnostics: [
+        diagnostic(
+          'plugin-error',
+          configFileName,
+          lessonStart,
+          `The plugin \`${failure.plugin}\` failed while starting: ${failure.message}. Fix its options in course.yml or remove it from \`plugins\`.`,
+        ),
+      ],
+    };
   }
   const diagnostics: Diagnostic[] = [];
   const attempt = (file: string, what: string, render: () => unknown): void => {
@@ -45,7 +54,14 @@ export async function checkPlugins(course: Course, renderDiagram?: (block: Diagr
     } catch (error) {
       const failure = pluginFailure(error);
       if (!failure) throw error;
-      diagnostics.push(diagnostic('plugin-error', file, lessonStart, `The plugin \`${failure.plugin}\` failed on ${what}: ${failure.message}. Fix the plugin or its options in course.yml, or remove it from \`plugins\`.`));
+      diagnostics.push(
+        diagnostic(
+          'plugin-error',
+          file,
+          lessonStart,
+          `The plugin \`${failure.plugin}\` failed on ${what}: ${failure.message}. Fix the plugin or its options in course.yml, or remove it from \`plugins\`.`,
+        ),
+      );
     }
   };
   for (const section of course.sections) {

@@ -22,13 +22,23 @@ export const readingTimeTotalRule: Rule = {
       const at = section.fieldPositions.readingTime;
       if (read === undefined) {
         found.push(
-          diagnostic('reading-time-total', section.path, at, `Section ${section.number} declares reading time "${declared}", which Coursebook cannot read as a time. Write minutes as a number (\`readingTime: ${total}\`) or a label such as "${label}".`),
+          diagnostic(
+            'reading-time-total',
+            section.path,
+            at,
+            `Section ${section.number} declares reading time "${declared}", which Coursebook cannot read as a time. Write minutes as a number (\`readingTime: ${total}\`) or a label such as "${label}".`,
+          ),
         );
         continue;
       }
       if (sameReadingTime(read, total)) continue;
       found.push(
-        diagnostic('reading-time-total', section.path, at, `Section ${section.number} declares reading time "${declared}", but its lessons add up to ${total} min ("${label}"). Set \`readingTime: "${label}"\` or \`readingTime: ${total}\`.`),
+        diagnostic(
+          'reading-time-total',
+          section.path,
+          at,
+          `Section ${section.number} declares reading time "${declared}", but its lessons add up to ${total} min ("${label}"). Set \`readingTime: "${label}"\` or \`readingTime: ${total}\`.`,
+        ),
       );
     }
     return found;

@@ -27,7 +27,12 @@ export const readingTimeRule: Rule = {
         ].filter(Boolean);
         const speeds = [lesson.characters > 0 ? `${rate} characters` : '', lesson.words > 0 || lesson.characters === 0 ? `${readingSpeed} words` : ''].filter(Boolean);
         found.push(
-          diagnostic('reading-time', lesson.path, lesson.fieldPositions.minutes, `Lesson ${lesson.id} declares ${lesson.minutes} min, but its ${counted.join(' and ')} read in about ${lesson.computedMinutes} min at ${speeds.join(' and ')} per minute. Set \`minutes: ${lesson.computedMinutes}\` or revise the text.`),
+          diagnostic(
+            'reading-time',
+            lesson.path,
+            lesson.fieldPositions.minutes,
+            `Lesson ${lesson.id} declares ${lesson.minutes} min, but its ${counted.join(' and ')} read in about ${lesson.computedMinutes} min at ${speeds.join(' and ')} per minute. Set \`minutes: ${lesson.computedMinutes}\` or revise the text.`,
+          ),
         );
       }
     }

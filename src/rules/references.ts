@@ -14,7 +14,14 @@ export function lessonAnchors(body: Body): string[] {
 function anchorHint(body: Body, fragment: string): string {
   const ids = lessonAnchors(body);
   const near = closestAnchors(fragment, ids);
-  return near.length > 0 ? ` Did you mean ${anchorList(near)}?` : ids.length > 0 ? ` Its anchors: ${ids.slice(0, 6).map((id) => `#${id}`).join(', ')}${ids.length > 6 ? ', …' : ''}.` : '';
+  return near.length > 0
+    ? ` Did you mean ${anchorList(near)}?`
+    : ids.length > 0
+      ? ` Its anchors: ${ids
+          .slice(0, 6)
+          .map((id) => `#${id}`)
+          .join(', ')}${ids.length > 6 ? ', …' : ''}.`
+      : '';
 }
 
 /**

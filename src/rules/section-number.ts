@@ -15,13 +15,26 @@ export const sectionNumberRule: Rule = {
       if (!section.hasSectionFile) continue;
       const at = section.fieldPositions.section;
       if (section.folderPosition === undefined) {
-        found.push(diagnostic('section-number', section.path, at, `Section folder \`${section.dir}\` has no number prefix. Rename it to \`${String(section.number).padStart(2, '0')}-${section.dir}\`.`));
+        found.push(
+          diagnostic('section-number', section.path, at, `Section folder \`${section.dir}\` has no number prefix. Rename it to \`${String(section.number).padStart(2, '0')}-${section.dir}\`.`),
+        );
       } else if (section.folderPosition !== section.number) {
-        found.push(diagnostic('section-number', section.path, at, `Section ${section.number} is in folder \`${section.dir}\`, whose prefix says ${section.folderPosition}. Rename the folder or fix \`section\`.`));
+        found.push(
+          diagnostic(
+            'section-number',
+            section.path,
+            at,
+            `Section ${section.number} is in folder \`${section.dir}\`, whose prefix says ${section.folderPosition}. Rename the folder or fix \`section\`.`,
+          ),
+        );
       }
       const first = seen.get(section.number);
       if (first !== undefined) {
-        found.push(diagnostic('section-number', section.path, at, `Section number ${section.number} is already used by ${first.path}. Give each section its own number.`, { related: { file: first.path, ...first.at } }));
+        found.push(
+          diagnostic('section-number', section.path, at, `Section number ${section.number} is already used by ${first.path}. Give each section its own number.`, {
+            related: { file: first.path, ...first.at },
+          }),
+        );
         continue;
       }
       seen.set(section.number, { path: section.path, at: section.fieldPositions.section ?? { line: 1, column: 1 } });

@@ -24,14 +24,17 @@ export const unknownGroupRule: Rule = {
           continue;
         }
         if (!declared.includes(lesson.group)) {
-          const hint = declared.length > 0 ? `Use one of ${declared.map((g) => `"${g}"`).join(', ')}, or add it to \`groups\` in ${section.path}.` : `Add \`groups: ["${lesson.group}"]\` to ${section.path}.`;
+          const hint =
+            declared.length > 0 ? `Use one of ${declared.map((g) => `"${g}"`).join(', ')}, or add it to \`groups\` in ${section.path}.` : `Add \`groups: ["${lesson.group}"]\` to ${section.path}.`;
           found.push(diagnostic('unknown-group', lesson.path, at, `Group "${lesson.group}" is not declared by section ${section.number}. ${hint}`));
           continue;
         }
         if (lesson.group !== current) {
           if (current !== undefined) closed.add(current);
           if (closed.has(lesson.group)) {
-            found.push(diagnostic('unknown-group', lesson.path, at, `Lesson ${lesson.id} returns to group "${lesson.group}" after other groups: keep each group's lessons together.`, { severity: 'warning' }));
+            found.push(
+              diagnostic('unknown-group', lesson.path, at, `Lesson ${lesson.id} returns to group "${lesson.group}" after other groups: keep each group's lessons together.`, { severity: 'warning' }),
+            );
           }
           current = lesson.group;
         }

@@ -28,7 +28,10 @@ export class BuildQueue {
    */
   request(changed: string[]): void {
     if (this.stopped) return;
-    if (!this.running) return this.track(this.run(changed));
+    if (!this.running) {
+      this.track(this.run(changed));
+      return;
+    }
     this.queued ??= new Set();
     for (const file of changed) this.queued.add(file);
   }

@@ -2,12 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What a request path names inside the served folder. */
-export type Resolution =
-  | { kind: 'file'; file: string }
-  | { kind: 'redirect'; location: string }
-  | { kind: 'not-found' }
-  | { kind: 'forbidden' }
-  | { kind: 'bad-request' };
+export type Resolution = { kind: 'file'; file: string } | { kind: 'redirect'; location: string } | { kind: 'not-found' } | { kind: 'forbidden' } | { kind: 'bad-request' };
 
 /** Whether `target` is `folder` or inside it (both absolute). */
 function contains(folder: string, target: string): boolean {

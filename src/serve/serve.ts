@@ -136,7 +136,8 @@ export async function serve(contentDir: string, options: ServeOptions): Promise<
         onError: (error, folder) => terminal.stderr(`${c.yellow('⚠')} Watching ${relative(folder)} failed: ${error.message}. Restart coursebook serve to watch it again.\n`),
       });
     } catch (error) {
-      if (((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new CoursebookError(`No such folder: ${contentDir}. Pass the folder that holds course.yml.`, { cause: error });
+      if (((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+        throw new CoursebookError(`No such folder: ${contentDir}. Pass the folder that holds course.yml.`, { cause: error });
       throw error;
     }
   };

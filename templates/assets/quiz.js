@@ -1,20 +1,19 @@
 /* Coursebook quizzes: turns each quiz's lettered options into choices and checks the answer, offline.
    Loaded only on pages with a quiz. Without it, a quiz reads as a list with its answer in <details>. */
-(function () {
-  'use strict';
-  document.querySelectorAll('section.quiz').forEach(function (quiz) {
+(() => {
+  document.querySelectorAll('section.quiz').forEach((quiz) => {
     var list = quiz.querySelector('ol.quiz-options');
     var answer = quiz.querySelector('details.quiz-answer');
     if (!list || !answer) return;
     var multiple = quiz.getAttribute('data-multiple') === 'true';
-    var name = 'choice-' + quiz.id;
+    var name = `choice-${quiz.id}`;
     var options = Array.prototype.slice.call(list.children);
-    options.forEach(function (option, index) {
+    options.forEach((option, index) => {
       var input = document.createElement('input');
       input.type = multiple ? 'checkbox' : 'radio';
       input.name = name;
       input.value = String(index);
-      input.id = name + '-' + index;
+      input.id = `${name}-${index}`;
       var label = document.createElement('label');
       label.htmlFor = input.id;
       while (option.firstChild) label.appendChild(option.firstChild);
@@ -25,7 +24,7 @@
     group.setAttribute('role', 'group');
     var question = quiz.querySelector('.quiz-question');
     if (question) {
-      question.id = question.id || quiz.id + '-question';
+      question.id = question.id || `${quiz.id}-question`;
       group.setAttribute('aria-labelledby', question.id);
     }
     list.parentNode.insertBefore(group, list);
@@ -38,10 +37,10 @@
     feedback.className = 'quiz-feedback';
     feedback.setAttribute('role', 'status');
     group.after(button, feedback);
-    button.addEventListener('click', function () {
+    button.addEventListener('click', () => {
       var right = true;
       var chosen = false;
-      options.forEach(function (option, index) {
+      options.forEach((option, _index) => {
         var input = option.querySelector('input');
         var correct = option.hasAttribute('data-correct');
         chosen = chosen || input.checked;

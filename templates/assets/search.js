@@ -1,19 +1,20 @@
 // Offline full-text search over a prebuilt MiniSearch index (assets/search-index.js).
 // Reading never depends on this script: the search form stays hidden when it does not run.
-(function () {
-  'use strict';
+(() => {
   var data = window.COURSEBOOK_SEARCH;
   var form = document.querySelector('form.search');
   if (!data || !form || typeof MiniSearch === 'undefined' || !window.coursebookTokenize) return;
   var root = document.documentElement.getAttribute('data-root') || '';
   var options = Object.assign({}, data.options, { tokenize: window.coursebookTokenize });
-  var shards = data.shards.map(function (shard) { return MiniSearch.loadJS(shard, options); });
+  var shards = data.shards.map((shard) => MiniSearch.loadJS(shard, options));
   var index = {
-    search: function (query, options) {
+    search: (query, options) => {
       var hits = [];
-      shards.forEach(function (shard) { hits = hits.concat(shard.search(query, options)); });
-      return hits.sort(function (a, b) { return b.score - a.score; });
-    }
+      shards.forEach((shard) => {
+        hits = hits.concat(shard.search(query, options));
+      });
+      return hits.sort((a, b) => b.score - a.score);
+    },
   };
   var input = form.querySelector('input');
   var list = form.querySelector('.search-results');
@@ -24,13 +25,13 @@
     if (query.trim().length < 2) return;
     var hits = index.search(query, { prefix: true, fuzzy: 0.15, boost: { title: 3, headings: 2 } }).slice(0, 8);
     if (hits.length === 0) {
-      var none = document.createElement('li');
+      const none = document.createElement('li');
       none.className = 'search-empty';
       none.textContent = (form.getAttribute('data-no-results') || '{query}').replace('{query}', query);
       list.appendChild(none);
       return;
     }
-    hits.forEach(function (hit) {
+    hits.forEach((hit) => {
       var doc = data.docs[hit.id];
       var item = document.createElement('li');
       var link = document.createElement('a');
@@ -48,14 +49,23 @@
     });
   }
 
-  input.addEventListener('input', function () { render(input.value); });
-  form.addEventListener('submit', function (event) {
+  input.addEventListener('input', () => {
+    render(input.value);
+  });
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
     var first = list.querySelector('a');
     if (first) window.location.href = first.href;
   });
-  document.addEventListener('keydown', function (event) {
-    if (event.key === '/' && document.activeElement !== input) { event.preventDefault(); input.focus(); }
-    if (event.key === 'Escape') { input.value = ''; render(''); input.blur(); }
+  document.addEventListener('keydown', (event) => {
+    if (event.key === '/' && document.activeElement !== input) {
+      event.preventDefault();
+      input.focus();
+    }
+    if (event.key === 'Escape') {
+      input.value = '';
+      render('');
+      input.blur();
+    }
   });
 })();

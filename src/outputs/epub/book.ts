@@ -42,7 +42,13 @@ export function planBook(course: Course, book: BookScope): BookPlan {
   const { section } = book;
   if (section) {
     // dc:description may not be empty; a section without a summary is described by its title.
-    return { ...book, identifier: sectionIdentifier(course, section), title: `${sectionLabel(labels, section)} · ${section.title}`, subtitle: config.title, description: section.summary || `${sectionLabel(labels, section)}: ${section.title}.` };
+    return {
+      ...book,
+      identifier: sectionIdentifier(course, section),
+      title: `${sectionLabel(labels, section)} · ${section.title}`,
+      subtitle: config.title,
+      description: section.summary || `${sectionLabel(labels, section)}: ${section.title}.`,
+    };
   }
   return {
     ...book,

@@ -118,7 +118,11 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   const coverPage = renderTemplate(env, 'epub/cover-page.njk', { ...coverView, coverHref: cover.name });
   const coverChapter: BookChapter = { filename: chapterFiles.cover, title: book.title, content: '', frame: () => frame(book.title, 'cover-page', coverPage) };
 
-  const visuals = chapters.reduce((sum, { visuals: v }) => ({ count: sum.count + v.count, withoutText: sum.withoutText + v.withoutText, media: sum.media + v.media }), { count: 0, withoutText: 0, media: 0 });
+  const visuals = chapters.reduce((sum, { visuals: v }) => ({ count: sum.count + v.count, withoutText: sum.withoutText + v.withoutText, media: sum.media + v.media }), {
+    count: 0,
+    withoutText: 0,
+    media: 0,
+  });
   const math = chapters.some((chapter) => chapter.properties.includes('mathml'));
   const entries = navEntries(view, book);
   if (solutionsBody) entries.push({ kind: 'section', label: labels.format('solutions'), href: solutionsFile, children: [] });
@@ -134,7 +138,15 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
     chapters: [coverChapter, ...chapters],
     css: tools.css,
     cover,
-    navDocument: renderTemplate(env, 'epub/nav.njk', { language, direction, course: view, book: bookView, entries, pageList, bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title } }),
+    navDocument: renderTemplate(env, 'epub/nav.njk', {
+      language,
+      direction,
+      course: view,
+      book: bookView,
+      entries,
+      pageList,
+      bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title },
+    }),
     ncxDocument: renderTemplate(env, 'epub/toc.ncx.njk', { language, book: bookView, authors: course.config.authors, ...ncx }),
     packageDocument: (images) => renderTemplate(env, 'epub/package.opf.njk', { book: pkg, direction, manifest: [...pkg.manifest, ...images.map((image) => ({ ...image, properties: '' }))] }),
     date,
@@ -170,5 +182,9 @@ export function pdfEditionOf(context: PublishContext, book: BookScope, date: Dat
   const artifact = context.plan.of('pdf').find((candidate) => (candidate.section ?? undefined) === book.section && (book.section !== undefined || candidate.scope === 'course'));
   if (!artifact) return undefined;
   const { course } = context;
-  return { book: { path: artifact.path, sections: book.sections, ...(book.section ? { section: book.section } : {}) }, source: course.config.baseUrl ? publicUrl(course, artifact.path) : path.posix.basename(artifact.path), date };
+  return {
+    book: { path: artifact.path, sections: book.sections, ...(book.section ? { section: book.section } : {}) },
+    source: course.config.baseUrl ? publicUrl(course, artifact.path) : path.posix.basename(artifact.path),
+    date,
+  };
 }

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { visit } from 'unist-util-visit';
-import { isInside, safeDecode } from '../../load/references.js';
-import type { Course, Section } from '../../model/course.js';
+import { safeDecode } from '../../load/references.js';
+import type { Course } from '../../model/course.js';
 import type { LinkPolicy } from '../../render/links.js';
 import { outputPaths, publicUrl } from '../../render/paths.js';
 import { indexCourse } from '../../render/site-links.js';
@@ -121,4 +121,3 @@ export function settleReferences(body: HastRoot, course: Course, anchors: Readon
   });
   return body;
 }
-

@@ -82,12 +82,14 @@ export function navEntries(view: CourseView, book: BookPlan): NavEntry[] {
   const numbers = new Set(book.sections.map((section) => section.number));
   return view.sections
     .filter((section) => numbers.has(section.number))
-    .map((section): NavEntry => ({
-      kind: 'section',
-      label: `${section.label} · ${section.title}`,
-      href: section.href,
-      children: section.groups.flatMap((group) => (group.title ? [{ kind: 'group' as const, label: group.title, children: group.lessons.map(lessonEntry) }] : group.lessons.map(lessonEntry))),
-    }));
+    .map(
+      (section): NavEntry => ({
+        kind: 'section',
+        label: `${section.label} · ${section.title}`,
+        href: section.href,
+        children: section.groups.flatMap((group) => (group.title ? [{ kind: 'group' as const, label: group.title, children: group.lessons.map(lessonEntry) }] : group.lessons.map(lessonEntry))),
+      }),
+    );
 }
 
 /**

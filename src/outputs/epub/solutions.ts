@@ -35,7 +35,9 @@ export class BookSolutions {
   take(body: HastRoot, lesson: Lesson, chapter: string): void {
     const solutions: LessonSolutions['solutions'] = [];
     const solutionId = (solution: TakenSolution): string => `solution-${lesson.id}-${solution.targetId}`;
-    for (const solution of takeSolutions(body, (taken) => h('p.solution-ref', [h('a', { href: `${solutionsFile}#${encodeURIComponent(solutionId(taken))}` }, this.labels.format(taken.kind === 'exercise' ? 'solutionAtEnd' : 'answerAtEnd'))]))) {
+    for (const solution of takeSolutions(body, (taken) =>
+      h('p.solution-ref', [h('a', { href: `${solutionsFile}#${encodeURIComponent(solutionId(taken))}` }, this.labels.format(taken.kind === 'exercise' ? 'solutionAtEnd' : 'answerAtEnd'))]),
+    )) {
       // In-page links of the solution now point into the lesson's chapter.
       for (const node of solution.content) {
         visit(node, 'element', (element: Element) => {
@@ -60,11 +62,22 @@ export class BookSolutions {
       h('h2.solutions-lesson', `${lesson.id} ${lesson.title}`),
       ...solutions.map((solution) =>
         h('section.solution-entry', { id: solution.id, ariaLabelledBy: [`${solution.id}-title`] }, [
-          h('p.solution-heading', { id: `${solution.id}-title` }, [h('a', { href: `${chapter}#${encodeURIComponent(solution.targetId)}`, role: 'doc-backlink' }, this.labels.format(solution.kind === 'exercise' ? 'solutionToExercise' : 'answerToQuiz', { number: solution.number }))]),
+          h('p.solution-heading', { id: `${solution.id}-title` }, [
+            h(
+              'a',
+              { href: `${chapter}#${encodeURIComponent(solution.targetId)}`, role: 'doc-backlink' },
+              this.labels.format(solution.kind === 'exercise' ? 'solutionToExercise' : 'answerToQuiz', { number: solution.number }),
+            ),
+          ]),
           ...solution.content,
         ]),
       ),
     ]);
-    return { type: 'root', children: [h('section.solutions', { 'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1#solutions-title', this.labels.format('solutions')), ...entries])] };
+    return {
+      type: 'root',
+      children: [
+        h('section.solutions', { 'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1#solutions-title', this.labels.format('solutions')), ...entries]),
+      ],
+    };
   }
 }

@@ -96,7 +96,12 @@ export function readerBody(body: HastRoot, stringify: (body: HastRoot) => string
     }
     if (node.tagName === 'input' && node.properties.type === 'checkbox') {
       const done = Boolean(node.properties.checked);
-      const box: ElementContent = { type: 'element', tagName: 'span', properties: { className: ['task-box'], role: 'img', ariaLabel: done ? 'done' : 'not done' }, children: [{ type: 'text', value: done ? '☑' : '☐' }] };
+      const box: ElementContent = {
+        type: 'element',
+        tagName: 'span',
+        properties: { className: ['task-box'], role: 'img', ariaLabel: done ? 'done' : 'not done' },
+        children: [{ type: 'text', value: done ? '☑' : '☐' }],
+      };
       parent.children[index] = box;
       return SKIP;
     }
@@ -145,4 +150,3 @@ export function readerBody(body: HastRoot, stringify: (body: HastRoot) => string
 export function restoreKept(markup: string, kept: readonly string[]): string {
   return markup.replace(placeholderPattern, (_match, index: string) => kept[Number(index)] ?? '');
 }
-

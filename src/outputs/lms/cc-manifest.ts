@@ -41,19 +41,33 @@ export function cartridgeManifest(course: Course, scope: PackageScope, files: Pa
   for (const section of scope.sections) {
     lines.push(`<item identifier="${xmlId('section', String(section.number))}">`, `<title>${escapeXml(`${section.number}. ${section.title}`)}</title>`);
     for (const page of files.pages.filter((candidate) => candidate.section === section)) {
-      lines.push(`<item identifier="${xmlId('lesson', page.lesson.id)}" identifierref="${xmlId('resource', page.lesson.id)}">`, `<title>${escapeXml(`${page.lesson.id} ${page.lesson.title}`)}</title>`, '</item>');
+      lines.push(
+        `<item identifier="${xmlId('lesson', page.lesson.id)}" identifierref="${xmlId('resource', page.lesson.id)}">`,
+        `<title>${escapeXml(`${page.lesson.id} ${page.lesson.title}`)}</title>`,
+        '</item>',
+      );
       const assessment = assessments.find((candidate) => candidate.lesson === page.lesson);
-      if (assessment) lines.push(`<item identifier="${xmlId('quizzes', page.lesson.id)}" identifierref="${xmlId('resource-quizzes', page.lesson.id)}">`, `<title>${escapeXml(assessment.title)}</title>`, '</item>');
+      if (assessment)
+        lines.push(`<item identifier="${xmlId('quizzes', page.lesson.id)}" identifierref="${xmlId('resource-quizzes', page.lesson.id)}">`, `<title>${escapeXml(assessment.title)}</title>`, '</item>');
     }
     lines.push('</item>');
   }
   lines.push('</item>', '</organization>', '</organizations>', '<resources>');
   for (const page of files.pages) {
     const href = escapeXml(page.path);
-    lines.push(`<resource identifier="${xmlId('resource', page.lesson.id)}" type="webcontent" href="${href}">`, `<file href="${href}"/>`, `<dependency identifierref="${sharedResource}"/>`, '</resource>');
+    lines.push(
+      `<resource identifier="${xmlId('resource', page.lesson.id)}" type="webcontent" href="${href}">`,
+      `<file href="${href}"/>`,
+      `<dependency identifierref="${sharedResource}"/>`,
+      '</resource>',
+    );
   }
   for (const assessment of assessments) {
-    lines.push(`<resource identifier="${xmlId('resource-quizzes', assessment.lesson.id)}" type="imsqti_xmlv1p2/imscc_xmlv1p3/assessment">`, `<file href="${escapeXml(assessment.path)}"/>`, '</resource>');
+    lines.push(
+      `<resource identifier="${xmlId('resource-quizzes', assessment.lesson.id)}" type="imsqti_xmlv1p2/imscc_xmlv1p3/assessment">`,
+      `<file href="${escapeXml(assessment.path)}"/>`,
+      '</resource>',
+    );
   }
   lines.push(`<resource identifier="${sharedResource}" type="webcontent">`, ...files.shared.map((file) => `<file href="${escapeXml(file)}"/>`), '</resource>');
   lines.push('</resources>', '</manifest>', '');

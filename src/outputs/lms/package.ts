@@ -37,9 +37,7 @@ export interface PackageScope {
  * @param label what the build summary calls it
  */
 export function packageArtifacts(course: Course, suffix: string, label: string): ArtifactSpec[] {
-  const sections: ArtifactSpec[] = course.config.lms?.sections
-    ? course.sections.map((section) => ({ scope: 'section', path: `${packagesFolder}/${section.dir}${suffix}`, label, section }))
-    : [];
+  const sections: ArtifactSpec[] = course.config.lms?.sections ? course.sections.map((section) => ({ scope: 'section', path: `${packagesFolder}/${section.dir}${suffix}`, label, section })) : [];
   return [{ scope: 'course', path: `${packagesFolder}/${courseSlug(course)}${suffix}`, label }, ...sections];
 }
 
@@ -160,7 +158,13 @@ export async function publishPackages(context: PublishContext, format: string, m
   let built = 0;
   for (const [index, artifact] of context.artifacts.entries()) {
     const scope = packageOf(course, artifact);
-    const key = hashOf(format, keys.base, scope.path, scope.sections.map((section) => keys.section(section)), course.sections.map((section) => section.lessons.map((lesson) => lesson.path)));
+    const key = hashOf(
+      format,
+      keys.base,
+      scope.path,
+      scope.sections.map((section) => keys.section(section)),
+      course.sections.map((section) => section.lessons.map((lesson) => lesson.path)),
+    );
     const reused = await context.cache.cached(outDir, {
       format,
       key,

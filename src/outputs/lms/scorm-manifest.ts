@@ -50,7 +50,11 @@ export function scormManifest(course: Course, scope: PackageScope, files: Packag
   for (const section of scope.sections) {
     lines.push(`<item identifier="${xmlId('section', String(section.number))}">`, `<title>${escapeXml(`${section.number}. ${section.title}`)}</title>`);
     for (const page of files.pages.filter((candidate) => candidate.section === section)) {
-      lines.push(`<item identifier="${xmlId('lesson', page.lesson.id)}" identifierref="${xmlId('resource', page.lesson.id)}">`, `<title>${escapeXml(`${page.lesson.id} ${page.lesson.title}`)}</title>`, '</item>');
+      lines.push(
+        `<item identifier="${xmlId('lesson', page.lesson.id)}" identifierref="${xmlId('resource', page.lesson.id)}">`,
+        `<title>${escapeXml(`${page.lesson.id} ${page.lesson.title}`)}</title>`,
+        '</item>',
+      );
     }
     if (version === '2004') lines.push(freeChoice);
     lines.push('</item>');

@@ -14,7 +14,12 @@ const openAccess = 'http://opds-spec.org/acquisition/open-access';
 const iso = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** An OPDS 2.0 link object. */
-const link = (target: FeedLink, rel?: string): Record<string, unknown> => ({ ...(rel ? { rel } : {}), href: target.href, type: target.type, ...(target.width ? { width: target.width, height: target.height } : {}) });
+const link = (target: FeedLink, rel?: string): Record<string, unknown> => ({
+  ...(rel ? { rel } : {}),
+  href: target.href,
+  type: target.type,
+  ...(target.width ? { width: target.width, height: target.height } : {}),
+});
 
 /**
  * The OPDS 2.0 feed (application/opds+json): the course's books as publications.

@@ -68,7 +68,10 @@ async function thumbnailOf(browser: BrowserSession, cover: { bytes: Uint8Array; 
   try {
     await page.setViewport({ ...thumbnailSize, deviceScaleFactor: 1 });
     const source = `data:${cover.type};base64,${Buffer.from(cover.bytes).toString('base64')}`;
-    await page.setContent(`<!DOCTYPE html><html><body style="margin:0"><img src="${source}" alt="" style="display:block;width:${thumbnailSize.width}px;height:${thumbnailSize.height}px;object-fit:contain"></body></html>`, { waitUntil: 'load' });
+    await page.setContent(
+      `<!DOCTYPE html><html><body style="margin:0"><img src="${source}" alt="" style="display:block;width:${thumbnailSize.width}px;height:${thumbnailSize.height}px;object-fit:contain"></body></html>`,
+      { waitUntil: 'load' },
+    );
     return await page.screenshot({ type: 'png', clip: { x: 0, y: 0, ...thumbnailSize } });
   } finally {
     await page.close();
@@ -123,7 +126,11 @@ export async function feedPublications(context: PublishContext): Promise<FeedPub
       subjects,
       modified: await context.sourceDate(bookSources(course, book)),
       acquisitions: downloads.map((artifact) => ({ href: publicUrl(course, artifact.path), type: bookTypes[artifact.format]! })),
-      ...(await publishPictures(context, downloads.find((artifact) => artifact.format === 'epub'), name)),
+      ...(await publishPictures(
+        context,
+        downloads.find((artifact) => artifact.format === 'epub'),
+        name,
+      )),
     });
   }
   return publications;

@@ -47,10 +47,9 @@ const codeBreak = /(?<=[./_:-])(?=[^./_:-])|(?<=[a-z])(?=[A-Z])/;
 function breakableCode(code: Element): void {
   code.children = code.children.flatMap((child): ElementContent[] => {
     if (child.type !== 'text' || child.value.length < 16) return [child];
-    return child.value.split(codeBreak).flatMap((part, at): ElementContent[] => [
-      ...(at > 0 ? [{ type: 'element', tagName: 'wbr', properties: {}, children: [] } as Element] : []),
-      { type: 'text', value: part },
-    ]);
+    return child.value
+      .split(codeBreak)
+      .flatMap((part, at): ElementContent[] => [...(at > 0 ? [{ type: 'element', tagName: 'wbr', properties: {}, children: [] } as Element] : []), { type: 'text', value: part }]);
   });
 }
 

@@ -35,7 +35,13 @@ export function contrastRatio(foreground: string, background: string): number {
 export function readableOn(colour: string, background: string): string {
   const rgb = channels(colour);
   for (let scale = 1; scale > 0; scale -= 0.02) {
-    const candidate = `#${rgb.map((channel) => Math.round(channel * scale).toString(16).padStart(2, '0')).join('')}`;
+    const candidate = `#${rgb
+      .map((channel) =>
+        Math.round(channel * scale)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')}`;
     if (contrastRatio(candidate, background) >= minimumContrast) return scale === 1 ? colour : candidate;
   }
   return '#000000';

@@ -105,7 +105,7 @@ export function renumberStructureIds(doc: PDFDocument): void {
       for (const [name, entry] of value.entries()) walk(entry, value, name);
     } else if (value instanceof PDFArray) {
       seen.add(value);
-      value.asArray().forEach((entry, index) => walk(entry, value, index));
+      for (const [index, entry] of value.asArray().entries()) walk(entry, value, index);
     } else if ((value instanceof PDFString || value instanceof PDFHexString) && container && key !== undefined) {
       const number = structureId.exec(value.decodeText())?.[1];
       if (number) found.push({ container, key, number: Number(number) });
@@ -131,7 +131,10 @@ export async function saveReproducibly(doc: PDFDocument, documentId: string): Pr
   // Object streams would make the file a little smaller and the save several times slower.
   const save = (): Promise<Uint8Array> => doc.save({ useObjectStreams: false, objectsPerTick: Infinity });
   doc.context.trailerInfo.ID = doc.context.obj([name, name]);
-  const revision = createHash('sha256').update(await save()).digest('hex').slice(0, 32);
+  const revision = createHash('sha256')
+    .update(await save())
+    .digest('hex')
+    .slice(0, 32);
   doc.context.trailerInfo.ID = doc.context.obj([name, PDFHexString.of(revision)]);
   return save();
 }

@@ -36,10 +36,7 @@ const paperSizes: Record<CourseConfig['paper'], string> = { a4: 'A4', letter: 'l
 export function pageStyles(paper: CourseConfig['paper'], heads: RunningHead[]): string {
   const rules = [`@page { size: ${paperSizes[paper]}; }`];
   for (const head of heads) {
-    rules.push(
-      `#${head.anchor} { page: ${head.anchor}; }`,
-      `@page ${head.anchor} { @top-left { content: ${cssString(head.left)}; } @top-right { content: ${cssString(head.right)}; } }`,
-    );
+    rules.push(`#${head.anchor} { page: ${head.anchor}; }`, `@page ${head.anchor} { @top-left { content: ${cssString(head.left)}; } @top-right { content: ${cssString(head.right)}; } }`);
   }
   return `${rules.join('\n')}\n`;
 }

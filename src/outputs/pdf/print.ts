@@ -73,7 +73,9 @@ async function settle(page: Page, layout: BookLayout, tagged: boolean): Promise<
     pages = destinations.pages;
     await fillPageNumbers(page, pages);
   }
-  throw new CoursebookError(`The page numbers of "${layout.title}" did not settle after ${maxPasses} printings: the table of contents changes length with them. Give page numbers a fixed width in templates/print.`);
+  throw new CoursebookError(
+    `The page numbers of "${layout.title}" did not settle after ${maxPasses} printings: the table of contents changes length with them. Give page numbers a fixed width in templates/print.`,
+  );
 }
 
 /**
@@ -89,7 +91,13 @@ async function settle(page: Page, layout: BookLayout, tagged: boolean): Promise<
  * @param documentId a hex hash naming the document, the first half of its /ID
  * @returns the finished PDF, its page count, how many printings it took, and where every anchor was printed
  */
-export async function printBook(page: Page, layout: BookLayout, file: string, metadata: BookMetadata, documentId: string): Promise<{ pdf: Uint8Array; pageCount: number; passes: number; pages: PageNumbers }> {
+export async function printBook(
+  page: Page,
+  layout: BookLayout,
+  file: string,
+  metadata: BookMetadata,
+  documentId: string,
+): Promise<{ pdf: Uint8Array; pageCount: number; passes: number; pages: PageNumbers }> {
   await writeFile(file, layout.html);
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
   const { doc, destinations, passes } = await settle(page, layout, true);

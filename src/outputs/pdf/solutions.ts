@@ -70,6 +70,14 @@ export class PrintSolutions {
         ]),
       ),
     ]);
-    return { type: 'root', children: [h('section.solutions', { id: solutionsAnchor, role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1.solutions-title#solutions-title', this.labels.format('solutions')), ...entries])] };
+    return {
+      type: 'root',
+      children: [
+        h('section.solutions', { id: solutionsAnchor, role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [
+          h('h1.solutions-title#solutions-title', this.labels.format('solutions')),
+          ...entries,
+        ]),
+      ],
+    };
   }
 }

@@ -34,10 +34,7 @@ function optionContent(children: ElementContent[]): ElementContent[] {
 
 /** The content of a directive without its `[label]` paragraph. */
 const contentOf = (state: State, node: ContainerDirective): ElementContent[] =>
-  state.wrap(
-    state.all({ ...node, children: node.children.filter((child) => !(child.type === 'paragraph' && child.data?.directiveLabel)) }),
-    true,
-  );
+  state.wrap(state.all({ ...node, children: node.children.filter((child) => !(child.type === 'paragraph' && child.data?.directiveLabel)) }), true);
 
 /**
  * An exercise: `<section class="exercise" id>` with its number ("Exercise 4.5.2"), title,
@@ -81,9 +78,9 @@ function quiz(state: State, node: ContainerDirective, slots: ConstructSlots, con
     let options: ElementContent[] = [];
     for (const child of children) {
       if (child.type === 'element' && (child.tagName === 'ul' || child.tagName === 'ol') && options.length === 0) {
-        options = child.children.filter((item): item is Element => item.type === 'element' && item.tagName === 'li').map((item, index) =>
-          h('li.quiz-option', correct[index] ? { dataCorrect: '' } : {}, optionContent(item.children)),
-        );
+        options = child.children
+          .filter((item): item is Element => item.type === 'element' && item.tagName === 'li')
+          .map((item, index) => h('li.quiz-option', correct[index] ? { dataCorrect: '' } : {}, optionContent(item.children)));
       } else if (child.type === 'element' && child.tagName === 'blockquote') {
         explanation.push(...child.children);
       } else if (options.length === 0) {
@@ -97,7 +94,15 @@ function quiz(state: State, node: ContainerDirective, slots: ConstructSlots, con
     const label = labels.format('quizNumber', { number });
     return h(
       'section.quiz',
-      { id, ariaLabelledBy: [`${id}-label`], dataNumber: number, dataCheckLabel: labels.format('checkAnswer'), dataRightLabel: labels.format('quizRight'), dataWrongLabel: labels.format('quizWrong'), dataMultiple: letters.length > 1 ? 'true' : undefined },
+      {
+        id,
+        ariaLabelledBy: [`${id}-label`],
+        dataNumber: number,
+        dataCheckLabel: labels.format('checkAnswer'),
+        dataRightLabel: labels.format('quizRight'),
+        dataWrongLabel: labels.format('quizWrong'),
+        dataMultiple: letters.length > 1 ? 'true' : undefined,
+      },
       [
         h('p.quiz-label', { id: `${id}-label` }, label),
         h('div.quiz-question', question),
