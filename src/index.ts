@@ -7,7 +7,7 @@
  */
 export { build, check, selectWriters, sourceDateEpoch, type BuildOptions, type BuildResult, type CheckOptions, type CheckResult, type WrittenSummary, type BuildEvent } from './pipeline.js';
 export { loadCourse, type LoadResult } from './load/load.js';
-export { CoursebookError } from './load/errors.js';
+export { CoursebookError } from './shared/errors.js';
 export { rules, checkCourse } from './rules/index.js';
 export type { Rule } from './rules/rule.js';
 export { ruleCatalogue, ruleIds, type RuleId } from './diagnostics/catalogue.js';

@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { countBySeverity, type Diagnostic } from './diagnostics/diagnostic.js';
 import { checkGlyphs } from './fonts/glyphs.js';
-import { CoursebookError } from './load/errors.js';
+import { CoursebookError } from './shared/errors.js';
 import { loadCourse } from './load/load.js';
 import type { Course } from './model/course.js';
 import { loadWriter, writers, type WriterEntry } from './outputs/index.js';

@@ -6,7 +6,7 @@ import type { Nodes } from 'mdast';
 import { VFile } from 'vfile';
 import { stringify } from 'yaml';
 import { isRuleId } from '../src/diagnostics/catalogue.js';
-import { CoursebookError } from '../src/load/errors.js';
+import { CoursebookError } from '../src/shared/errors.js';
 import { parseMarkdown } from '../src/markdown/parse.js';
 import { maxNesting, measureMarkdown } from '../src/markdown/parse-limits.js';
 import { check } from '../src/pipeline.js';

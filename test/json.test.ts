@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../src/browser/chromium.js';
-import type { CatalogueDocument, LessonDocument, SectionDocument } from '../src/model/catalogue.js';
+import type { CatalogueDocument, LessonDocument, SectionDocument } from '../src/outputs/catalogue-schema.js';
 import { listFiles } from '../src/outputs/files.js';
 import { buildKeys } from '../src/cache/keys.js';
 import { OutputCache } from '../src/cache/outputs.js';

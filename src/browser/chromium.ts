@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import { onInterrupt } from '../process/interrupt.js';
 
 /** Flags that keep Chromium quiet, local and headless on CI machines and laptops alike. */

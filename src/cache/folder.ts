@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { isInside } from '../load/references.js';
+import { isInside } from '../shared/paths.js';
 import type { CourseConfig } from '../model/course.js';
 
 /** Where the persistent cache lives, and whether there is one. */

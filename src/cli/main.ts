@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import pc from 'picocolors';
 import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics, reporterNames, type ReporterName } from '../diagnostics/reporters.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import { writers } from '../outputs/index.js';
 import type { CheckResult } from '../pipeline.js';
 import { ruleCatalogue } from '../diagnostics/catalogue.js';

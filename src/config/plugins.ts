@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hashOf } from '../cache/fingerprint.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import type { LoadedPlugin } from '../render/processor.js';
 
 /** A course.yml plugin, found: its name as written, options, the file to import and its version. */

@@ -1,6 +1,6 @@
 import { cp, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import { listFiles } from '../outputs/files.js';
 
 /** The starter course that ships with Coursebook, beside lib/ and templates/. */

@@ -8,9 +8,10 @@ import { parseMarkdown } from '../markdown/parse.js';
 import { collectPractice, type LessonPractice } from '../markdown/practice.js';
 import { countReading, readingMinutes, type ReadingSpeeds } from '../markdown/words.js';
 import { visit } from 'unist-util-visit';
-import type { LessonHeading, Point } from '../model/course.js';
+import type { Lesson, LessonHeading, Point } from '../model/course.js';
 import { lessonFrontmatterSchema, sectionFrontmatterSchema, type LessonFrontmatter, type SectionFrontmatter } from '../model/schemas.js';
-import { readFrontmatter, validateFields } from './frontmatter.js';
+import { validateFields } from '../shared/fields.js';
+import { readFrontmatter } from './frontmatter.js';
 import { collectReferences, type RawReference } from './references.js';
 
 /** A Markdown file parsed once: tree, frontmatter fields and their positions. */
@@ -39,33 +40,33 @@ function parserDiagnostics(file: VFile): Diagnostic[] {
  * What the loader and every rule need of a lesson, without its tree: small, plain data that the
  * lesson cache keeps between builds, so an unchanged lesson is not parsed again.
  */
-export interface LessonSummary {
+/**
+ * What the lesson cache keeps of a parsed lesson: the fields a `Lesson` takes over as they are,
+ * plus what the loader still has to resolve or validate (diagnostics, raw references, frontmatter).
+ * Derived from `Lesson`, so the two can never disagree on a field.
+ */
+export type LessonSummary = Pick<Lesson, (typeof summaryFields)[number]> & {
   diagnostics: Diagnostic[];
   positions: Record<string, Point>;
   frontmatter: Partial<LessonFrontmatter>;
-  words: number;
-  /** Han and kana characters, counted one by one. */
-  characters: number;
-  /** Which rate the characters are read at: Japanese when the text has kana. */
-  characterScript: 'chinese' | 'japanese';
-  computedMinutes: number;
-  headings: LessonHeading[];
   rawReferences: RawReference[];
-  /** Whether the frontmatter parsed as a YAML map (when not, field rules have nothing to check). */
-  frontmatterParsed: boolean;
-  /** No body beyond frontmatter and comments. */
-  isEmpty: boolean;
-  /** The last line of the file. */
-  endLine: number;
-  /** ```mermaid blocks: where they are and their source. */
-  diagrams: { position: Point; source: string }[];
-  /** Languages of code blocks, for the highlighter. */
-  codeLanguages: string[];
-  /** Exercises and quizzes, with their practice minutes. */
-  practice: LessonPractice;
-  /** Code fences that swallow prose (the `code-fence` rule reports them). */
-  fenceProblems: FenceProblem[];
-}
+};
+
+/** The fields a lesson copies from its summary unchanged. */
+export const summaryFields = [
+  'words',
+  'characters',
+  'characterScript',
+  'computedMinutes',
+  'headings',
+  'frontmatterParsed',
+  'isEmpty',
+  'endLine',
+  'diagrams',
+  'codeLanguages',
+  'practice',
+  'fenceProblems',
+] as const satisfies readonly (keyof Lesson)[];
 
 /**
  * Parses a lesson's text into its tree (heading ids assigned). Every parse of a lesson goes

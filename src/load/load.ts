@@ -12,10 +12,11 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Body, Course, CourseConfig, Lesson, LessonGroup, Section } from '../model/course.js';
 import { checkAssets } from './assets.js';
 import { readingSpeeds } from '../markdown/words.js';
-import { CoursebookError } from './errors.js';
-import { parseLessonTree, parseSection, type LessonSummary } from './lesson.js';
+import { CoursebookError } from '../shared/errors.js';
+import { parseLessonTree, parseSection, summaryFields, type LessonSummary } from './lesson.js';
 import { parseAll } from './parse-pool.js';
-import { applyLinkSchemes, collectReferences, isInside, resolveReferences, type CourseFiles, type RawReference } from './references.js';
+import { isInside } from '../shared/paths.js';
+import { applyLinkSchemes, collectReferences, resolveReferences, type CourseFiles, type RawReference } from './references.js';
 import { maxSourceBytes, readSource } from './source.js';
 
 /** The course as loaded, with every problem found while reading each file on its own. */
@@ -288,22 +289,11 @@ function lessonFrom(section: Section, source: LessonSource, summary: LessonSumma
     title: summary.frontmatter.title ?? prefix.slug,
     summary: summary.frontmatter.summary ?? '',
     minutes: summary.frontmatter.minutes ?? summary.computedMinutes,
-    computedMinutes: summary.computedMinutes,
-    words: summary.words,
-    characters: summary.characters,
-    characterScript: summary.characterScript,
-    headings: summary.headings,
+    ...(Object.fromEntries(summaryFields.map((field) => [field, summary[field]])) as Pick<LessonSummary, (typeof summaryFields)[number]>),
     references: [],
     fieldPositions: summary.positions,
-    frontmatterParsed: summary.frontmatterParsed,
-    isEmpty: summary.isEmpty,
-    endLine: summary.endLine,
-    diagrams: summary.diagrams,
-    codeLanguages: summary.codeLanguages,
     objectives: summary.frontmatter.objectives ?? [],
     requires: summary.frontmatter.requires ?? [],
-    practice: summary.practice,
-    fenceProblems: summary.fenceProblems,
     file: new VFile({ path: source.path, value: source.text }),
   } as Omit<Lesson, 'tree'> as Lesson;
   Object.defineProperty(lesson, 'tree', { enumerable: true, get: () => (tree ??= applyLinkSchemes(parseLessonTree(source.text, source.path), config.linkSchemes)) });

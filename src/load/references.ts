@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside, safeDecode } from '../shared/paths.js';
 import type { Link, LinkReference, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { LessonReference, ReferenceTarget } from '../model/course.js';
@@ -95,12 +96,6 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** Whether `child` is `parent` or inside it. */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 /**
  * Resolves one reference from a lesson: external, in-page anchor, another lesson, a section,
  * an asset, a missing file, or a path outside the content root (which is never read).
@@ -157,15 +152,6 @@ function inspectFile(absolute: string, files: CourseFiles): Promise<string | 'ou
     files.inspected.set(absolute, pending);
   }
   return pending;
-}
-
-/** Percent-decodes a URL part, keeping it as written when it is not valid percent-encoding. */
-export function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { bookKey } from '../cache/keys.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import type { Course } from '../model/course.js';
 import { createTemplateEnvironment, templateFolders } from '../render/templates.js';
 import { courseView } from '../render/view.js';

@@ -12,7 +12,7 @@ import {
   type LessonEntry,
   type SectionDocument,
   type SectionEntry,
-} from '../model/catalogue.js';
+} from './catalogue-schema.js';
 import type { Course, Lesson, Section } from '../model/course.js';
 import { courseLabels, minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
 import { practiceLabel, sectionPracticeMinutes } from '../render/practice-view.js';

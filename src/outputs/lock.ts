@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 
 /** The lock file beside an output folder. */
 export const lockPath = (out: string): string => `${out}.coursebook-lock`;

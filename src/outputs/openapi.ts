@@ -1,4 +1,4 @@
-import { apiVersion, type ApiDocumentKind } from '../model/catalogue.js';
+import { apiVersion, type ApiDocumentKind } from './catalogue-schema.js';
 import type { Course } from '../model/course.js';
 import { relativeUrl } from '../render/links.js';
 import { outputPaths, publicUrl } from '../render/paths.js';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CoursebookError } from '../load/errors.js';
-import { isInside } from '../load/references.js';
+import { CoursebookError } from '../shared/errors.js';
+import { isInside } from '../shared/paths.js';
 
 /** The file that marks a folder as Coursebook's own output, safe to replace. */
 export const outputMarker = '.coursebook-output';

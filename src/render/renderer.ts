@@ -4,7 +4,7 @@ import type { Highlighter } from 'shiki';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { importPlugins } from '../config/plugins.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import type { Course, Lesson, Section } from '../model/course.js';
 import { constructHandlers, type PracticeContext } from './constructs/index.js';
 import { prepareHighlighter } from './highlight.js';

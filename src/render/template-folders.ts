@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CoursebookError } from '../load/errors.js';
-import { isInside } from '../load/references.js';
+import { CoursebookError } from '../shared/errors.js';
+import { isInside } from '../shared/paths.js';
 import type { Course } from '../model/course.js';
 
 /** The built-in templates folder shipped with Coursebook. */

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import type { LabelKey, LabelParams } from '../labels/catalogue.js';
 import type { Course } from '../model/course.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import { courseLabels } from './labels.js';
 import { builtinTemplates, templateFolders } from './template-folders.js';
 

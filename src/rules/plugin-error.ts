@@ -1,7 +1,7 @@
 import type { Element } from 'hast';
 import { configFileName } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import type { Course } from '../model/course.js';
 import type { DiagramBlock } from '../render/lesson-body.js';
 import { PluginError } from '../render/processor.js';

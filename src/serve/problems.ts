@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import type { ProblemReport } from './events.js';
 
 const hint = 'Still serving the last good build. Fix the problem and save: this page reloads as soon as the course builds.';

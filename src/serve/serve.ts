@@ -3,7 +3,7 @@ import type { Colors } from 'picocolors/types.js';
 import { browserSession } from '../browser/chromium.js';
 import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/reporters.js';
-import { CoursebookError } from '../load/errors.js';
+import { CoursebookError } from '../shared/errors.js';
 import { build, type BuildResult } from '../pipeline.js';
 import { onInterrupt } from '../process/interrupt.js';
 import { builtinTemplates } from '../render/templates.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { visit } from 'unist-util-visit';
-import { safeDecode } from '../../load/references.js';
+import { safeDecode } from '../../shared/paths.js';
 import type { Course } from '../../model/course.js';
 import type { LinkPolicy } from '../../render/links.js';
 import { outputPaths, publicUrl } from '../../render/paths.js';

@@ -4,7 +4,7 @@ import type { Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import JSZip from 'jszip';
 import { hashOf } from '../../cache/fingerprint.js';
-import { CoursebookError } from '../../load/errors.js';
+import { CoursebookError } from '../../shared/errors.js';
 import type { Course, Lesson, Section } from '../../model/course.js';
 import { relativeUrl, rewriteLinks, type LinkPolicy } from '../../render/links.js';
 import { courseSlug, outputPaths, publicUrl } from '../../render/paths.js';
