@@ -35,6 +35,12 @@ const courses = [
   { name: 'content', dir: path.join(root, 'content'), aceBook: 'downloads/04-distributed-systems.epub' },
   { name: 'books', dir: fixture('books', 'content'), aceBook: 'downloads/bücher--books-quoted-single--本.epub' },
   { name: 'valid', dir: fixture('valid', 'content'), aceBook: 'downloads/ünïcode--courses--日本語.epub' },
+  { name: 'constructs', dir: fixture('constructs', 'content'), aceBook: 'downloads/quorums-in-practice.epub' },
+  { name: 'zh', dir: fixture('i18n', 'zh', 'content'), aceBook: 'downloads/javascript-核心概念.epub' },
+  // Nu only: Ace takes about a minute a book, and these books' markup is covered by the ones above.
+  { name: 'he', dir: fixture('i18n', 'he', 'content'), aceBook: undefined },
+  { name: 'authoring', dir: fixture('authoring', 'content'), aceBook: undefined },
+  { name: 'plugins', dir: fixture('plugins', 'content'), aceBook: undefined },
 ] as const;
 const built = new Map<string, string>();
 
@@ -114,7 +120,7 @@ describe('the W3C Nu HTML checker', () => {
 });
 
 describe('Ace by DAISY', () => {
-  it.each(courses.map((course) => [course.name, course.aceBook] as const))('finds no violations in a book of %s', { timeout: 300_000 }, async (name, book) => {
+  it.each(courses.flatMap((course) => (course.aceBook ? [[course.name, course.aceBook] as const] : [])))('finds no violations in a book of %s', { timeout: 300_000 }, async (name, book) => {
     expect(await aceViolations(path.join(built.get(name)!, book))).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import type { Course } from '../src/model/course.js';
 import { codeBackground } from '../src/outputs/pdf/body.js';
 import { addPrintFilters, layOutBook } from '../src/outputs/pdf/book-html.js';
 import { booksOf } from '../src/outputs/books.js';
-import { contrastRatio, readableOn } from '../src/outputs/pdf/contrast.js';
+import { contrastRatio, readableOn } from '../src/render/contrast.js';
 import { cssString } from '../src/outputs/pdf/page-styles.js';
 import { build, check } from '../src/pipeline.js';
 import { createRenderer } from '../src/render/renderer.js';

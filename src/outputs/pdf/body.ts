@@ -3,7 +3,7 @@ import { visit, SKIP } from 'unist-util-visit';
 import type { Body, Course, Lesson } from '../../model/course.js';
 import { rewriteLinks, type LinkPolicy } from '../../render/links.js';
 import { assetLinkTarget, innerAnchor } from './book.js';
-import { readableOn } from './contrast.js';
+import { readableOn } from '../../render/contrast.js';
 
 /**
  * The background print.css gives code blocks; syntax colours are made readable against it.
