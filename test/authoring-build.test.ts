@@ -13,8 +13,9 @@ import { browserSession } from '../src/browser/chromium.js';
 import { listFiles } from '../src/outputs/files.js';
 import { build } from '../src/pipeline.js';
 import { fixture, scratchDir } from './helpers.js';
+import { epubcheck } from './epubcheck.js';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const session = browserSession();
 const content = fixture('authoring', 'content');
 let out: string;
@@ -52,14 +53,6 @@ async function bookFiles(): Promise<Map<string, Map<string, string>>> {
     books.set(file, new Map(await Promise.all(entries.map(async (entry) => [entry.name, await entry.async('string')] as const))));
   }
   return books;
-}
-
-/** epubcheck's findings above "usage" level. */
-async function epubcheck(file: string): Promise<string[]> {
-  const report = `${file}.json`;
-  await run('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', '/usr/share/java/epubcheck.jar', file, '--json', report]).catch(() => undefined);
-  const { messages } = JSON.parse(await readFile(report, 'utf8')) as { messages: { ID: string; severity: string; message: string; locations: { path: string }[] }[] };
-  return messages.filter((m) => ['FATAL', 'ERROR', 'WARNING'].includes(m.severity)).map((m) => `${m.severity} ${m.ID} ${m.locations[0]?.path ?? ''}: ${m.message}`);
 }
 
 describe('a course with hostile SVGs, custom heading ids, link schemes and no section summary', () => {

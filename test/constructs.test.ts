@@ -1,8 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
@@ -14,6 +12,7 @@ import { browserSession } from '../src/browser/chromium.js';
 import { check } from '../src/pipeline.js';
 import { fixture } from './helpers.js';
 import { buildInto, readTree } from './site.js';
+import { epubcheck } from './epubcheck.js';
 
 const require = createRequire(import.meta.url);
 const content = fixture('constructs', 'content');
@@ -34,7 +33,7 @@ afterAll(async () => {
 const page = (file: string): string => readFileSync(path.join(site.out, file), 'utf8');
 const lessonPage = '01-quorums/02-quorums.html';
 const markers = [':::', '[!NOTE]', '[!TIP]', '[!WARNING]', '$$'];
-const run = promisify(execFile);
+const _run = promisify(execFile);
 
 /** Every text document of an EPUB (chapters, package, navigation). */
 async function bookTexts(bytes: Buffer): Promise<string[]> {
@@ -44,21 +43,6 @@ async function bookTexts(bytes: Buffer): Promise<string[]> {
       .filter((entry) => /\.(xhtml|opf|ncx|css)$/.test(entry.name))
       .map((entry) => entry.async('string')),
   );
-}
-
-/** epubcheck's findings above "usage" level. */
-async function epubcheck(bytes: Buffer): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'coursebook-epubcheck-'));
-  try {
-    const file = path.join(dir, 'book.epub');
-    const report = path.join(dir, 'report.json');
-    await writeFile(file, bytes);
-    await run('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', '/usr/share/java/epubcheck.jar', file, '--json', report]).catch(() => undefined);
-    const { messages } = JSON.parse(await readFile(report, 'utf8')) as { messages: { ID: string; severity: string; message: string; locations: { path: string }[] }[] };
-    return messages.filter((m) => ['FATAL', 'ERROR', 'WARNING'].includes(m.severity)).map((m) => `${m.severity} ${m.ID} ${m.locations[0]?.path ?? ''}: ${m.message}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 describe('the constructs course', () => {

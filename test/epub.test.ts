@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,8 +15,9 @@ import { browserSession } from '../src/browser/chromium.js';
 import { build } from '../src/pipeline.js';
 import { listFiles } from '../src/outputs/files.js';
 import { fixture, scratchCopy, scratchDir } from './helpers.js';
+import { epubcheck } from './epubcheck.js';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const epoch = '1767225600';
 const modified = '2026-01-01T00:00:00Z';
 const content = path.resolve(import.meta.dirname, '..', 'content');
@@ -34,21 +35,6 @@ async function buildBooks(contentDir: string, cache = true): Promise<Map<string,
   if (!result.published) throw new Error(`build failed: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
   const files = (await listFiles(out)).filter((file) => file.endsWith('.epub'));
   return new Map(await Promise.all(files.map(async (file) => [file, await readFile(path.join(out, file))] as const)));
-}
-
-/** epubcheck's findings above "usage" level, as `ID file: message`. C1-only JIT: short runs start three times faster. */
-async function epubcheck(bytes: Buffer): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'coursebook-epubcheck-'));
-  try {
-    const file = path.join(dir, 'book.epub');
-    const report = path.join(dir, 'report.json');
-    await writeFile(file, bytes);
-    await run('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', '/usr/share/java/epubcheck.jar', file, '--json', report]).catch(() => undefined);
-    const { messages } = JSON.parse(await readFile(report, 'utf8')) as { messages: { ID: string; severity: string; message: string; locations: { path: string }[] }[] };
-    return messages.filter((m) => ['FATAL', 'ERROR', 'WARNING'].includes(m.severity)).map((m) => `${m.severity} ${m.ID} ${m.locations[0]?.path ?? ''}: ${m.message}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /** An opened EPUB: its files as text. */

@@ -1,6 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Element, Nodes } from 'hast';
@@ -12,8 +11,9 @@ import { labelKeys, loadLabels, plainLabelKeys } from '../src/labels/catalogue.j
 import { check } from '../src/pipeline.js';
 import { fixture, scratchCopy } from './helpers.js';
 import { buildInto, readTree } from './site.js';
+import { epubcheck } from './epubcheck.js';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const formats = ['html', 'json', 'epub', 'pdf'];
 const chinese = fixture('i18n', 'zh', 'content');
 const hebrew = fixture('i18n', 'he', 'content');
@@ -75,20 +75,6 @@ async function epubTexts(files: Map<string, Buffer>): Promise<Map<string, string
     for (const name of Object.keys(zip.files)) if (/\.(xhtml|ncx|opf)$/.test(name)) texts.set(`${file}/${name}`, await zip.file(name)!.async('string'));
   }
   return texts;
-}
-
-async function epubcheck(bytes: Buffer): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'coursebook-epubcheck-'));
-  try {
-    const file = path.join(dir, 'book.epub');
-    const report = path.join(dir, 'report.json');
-    await writeFile(file, bytes);
-    await run('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', '/usr/share/java/epubcheck.jar', file, '--json', report]).catch(() => undefined);
-    const { messages } = JSON.parse(await readFile(report, 'utf8')) as { messages: { ID: string; severity: string; message: string }[] };
-    return messages.filter((m) => ['FATAL', 'ERROR', 'WARNING'].includes(m.severity)).map((m) => `${m.severity} ${m.ID}: ${m.message}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 let zh: { out: string; files: Map<string, Buffer>; cleanup: () => Promise<void> };
