@@ -1,6 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
@@ -13,8 +12,8 @@ import { check } from '../src/pipeline.js';
 import { fixture } from './helpers.js';
 import { buildInto, readTree } from './site.js';
 import { epubcheck } from './epubcheck.js';
+import { axeViolations } from './axe.js';
 
-const require = createRequire(import.meta.url);
 const content = fixture('constructs', 'content');
 let site: { out: string; cleanup: () => Promise<void> };
 const session = browserSession();
@@ -132,17 +131,7 @@ describe('the site', () => {
       await tab.click('#q-condition .quiz-check');
       expect(await tab.$eval('#q-condition .quiz-feedback', (el) => el.textContent)).toBe('Right.');
       expect(await tab.$eval('#q-condition details.quiz-answer', (el) => (el as HTMLDetailsElement).open)).toBe(true);
-      await tab.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const violations = await tab.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-        return result.violations.map(
-          (v) =>
-            `${v.id}: ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(' '))
-              .join(', ')}`,
-        );
-      });
+      const violations = await axeViolations(tab);
       await tab.close();
       expect(violations, scheme).toEqual([]);
     }

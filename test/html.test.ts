@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HtmlValidate } from 'html-validate';
@@ -8,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from '../src/browser/chromium.js';
 import { fixture, scratchCopy } from './helpers.js';
 import { buildInto, readTree } from './site.js';
+import { axeViolations } from './axe.js';
 
-const require = createRequire(import.meta.url);
 const content = path.resolve(import.meta.dirname, '..', 'content');
 let site: { out: string; cleanup: () => Promise<void> };
 let features: { out: string; cleanup: () => Promise<void> };
@@ -184,17 +183,7 @@ describe('the site as a whole', () => {
       const tab = await browser.newPage();
       await tab.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
       await tab.goto(pathToFileURL(path.join(site.out, file)).href, { waitUntil: 'load' });
-      await tab.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const violations = await tab.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-        return result.violations.map(
-          (v) =>
-            `${v.id}: ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(' '))
-              .join(', ')}`,
-        );
-      });
+      const violations = await axeViolations(tab);
       await tab.close();
       expect(violations, `${file} (${scheme})`).toEqual([]);
     }
