@@ -1,12 +1,40 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stillReads, trackReads, type ReadSet } from './reads.js';
 
 const extrasFolder = '.extras';
-const manifestName = 'manifest.json';
-const readsName = 'reads.json';
+/** One file per entry with everything besides the outputs: one read on reuse, not three. */
+const metaName = 'entry.json';
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** What the manifest keeps of each stored file: its hash, and the size and modification time it had when stored. */
+interface StoredFile {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** What an entry keeps beside its files. */
+interface EntryMeta {
+  files: Record<string, StoredFile>;
+  /** What the producer read of its view, when it had one. */
+  reads?: ReadSet;
+  /** Texts the producer kept (see `extra()`). */
+  extras: Record<string, string>;
+}
+
+/**
+ * Whether a stored file is still what was stored: unchanged size and modification time (nothing
+ * Coursebook does changes a stored file in place, and anything else that writes it moves its
+ * modification time), else the same hash.
+ */
+async function intact(file: string, stored: StoredFile | undefined): Promise<boolean> {
+  if (!stored || typeof stored !== 'object') return false;
+  const info = await stat(file);
+  if (info.size === stored.size && info.mtimeMs === stored.mtimeMs) return true;
+  return info.size === stored.size && sha256(await readFile(file)) === stored.sha256;
+}
 
 /** One output made through the cache: what it is made from, where it goes, and how to make it. */
 export interface CachedOutput<View extends object> {
@@ -57,12 +85,12 @@ export class OutputCache {
    */
   async reuse(format: string, key: string, outDir: string, files: string[]): Promise<boolean> {
     const entry = this.entry(format, key);
-    if (!entry) return false;
+    const meta = await this.meta(format, key);
+    if (!entry || !meta) return false;
     try {
-      // Every file is checked against the hashes recorded when it was stored: a damaged entry is a miss.
-      const manifest = JSON.parse(await readFile(path.join(entry, extrasFolder, manifestName), 'utf8')) as Record<string, string>;
+      // Every file is checked against what was recorded when it was stored: a damaged entry is a miss.
       for (const file of files) {
-        if (manifest[file] !== sha256(await readFile(path.join(entry, ...file.split('/'))))) return false;
+        if (!(await intact(path.join(entry, ...file.split('/')), meta.files[file]))) return false;
       }
       for (const file of files) {
         const target = path.join(outDir, ...file.split('/'));
@@ -85,7 +113,7 @@ export class OutputCache {
    * @param files paths relative to `outDir`
    * @param extras texts to keep beside the files, read back with `extra()`
    */
-  async store(format: string, key: string, outDir: string, files: string[], extras: Record<string, string> = {}): Promise<void> {
+  async store(format: string, key: string, outDir: string, files: string[], extras: Record<string, string> = {}, reads?: ReadSet): Promise<void> {
     const entry = this.entry(format, key);
     if (!entry) return;
     const temporary = `${entry}.${process.pid}.tmp`;
@@ -96,14 +124,17 @@ export class OutputCache {
         await mkdir(path.dirname(target), { recursive: true });
         await link(path.join(outDir, ...file.split('/')), target);
       }
-      const manifest: Record<string, string> = {};
-      for (const file of files) manifest[file] = sha256(await readFile(path.join(outDir, ...file.split('/'))));
-      for (const [name, text] of Object.entries({ ...extras, [manifestName]: JSON.stringify(manifest) })) {
-        await mkdir(path.join(temporary, extrasFolder), { recursive: true });
-        await writeFile(path.join(temporary, extrasFolder, name), text);
+      const meta: EntryMeta = { files: {}, ...(reads ? { reads } : {}), extras };
+      for (const file of files) {
+        const stored = path.join(temporary, ...file.split('/'));
+        const { size, mtimeMs } = await stat(stored);
+        meta.files[file] = { sha256: sha256(await readFile(stored)), size, mtimeMs };
       }
+      await mkdir(path.join(temporary, extrasFolder), { recursive: true });
+      await writeFile(path.join(temporary, extrasFolder, metaName), JSON.stringify(meta));
       await rm(entry, { recursive: true, force: true });
       await rename(temporary, entry);
+      this.metas.set(`${format}/${key}`, Promise.resolve(meta));
       this.markUsed(format, key);
     } catch {
       // A cache that cannot be written costs speed next time, never correctness.
@@ -118,12 +149,31 @@ export class OutputCache {
    * @param name the extra's name
    */
   async extra(format: string, key: string, name: string): Promise<string | undefined> {
-    const entry = this.entry(format, key);
-    if (!entry) return undefined;
-    const text = await readFile(path.join(entry, extrasFolder, name), 'utf8').catch(() => undefined);
+    const text = (await this.meta(format, key))?.extras[name];
     if (text !== undefined) this.markUsed(format, key);
     return text;
   }
+
+  /** An entry's record, read once per build; undefined when it is missing or unreadable. */
+  private meta(format: string, key: string): Promise<EntryMeta | undefined> {
+    const entry = this.entry(format, key);
+    if (!entry) return Promise.resolve(undefined);
+    const id = `${format}/${key}`;
+    let meta = this.metas.get(id);
+    if (!meta) {
+      meta = readFile(path.join(entry, extrasFolder, metaName), 'utf8').then(
+        (text) => {
+          const parsed = JSON.parse(text) as EntryMeta;
+          return parsed && typeof parsed.files === 'object' && typeof parsed.extras === 'object' ? parsed : undefined;
+        },
+        () => undefined,
+      );
+      this.metas.set(id, meta);
+    }
+    return meta.catch(() => undefined);
+  }
+
+  private readonly metas = new Map<string, Promise<EntryMeta | undefined>>();
 
   /**
    * Links an output from an earlier build made from the same inputs, or makes it and keeps it: the
@@ -144,19 +194,17 @@ export class OutputCache {
     }
     const tracked = trackReads(view);
     const extras = (await output.produce(tracked.view)) ?? {};
-    await this.store(format, key, outDir, files, { ...extras, [readsName]: JSON.stringify(tracked.readSet()) });
+    await this.store(format, key, outDir, files, extras, tracked.readSet());
     return false;
   }
 
   /** Whether a view gives what the entry's producer read, or true when no view is tracked. */
   private async stillValid(format: string, key: string, view: object | undefined): Promise<boolean> {
     if (!view) return true;
-    const entry = this.entry(format, key);
-    if (!entry) return false;
-    const text = await readFile(path.join(entry, extrasFolder, readsName), 'utf8').catch(() => undefined);
-    if (text === undefined) return false;
+    const reads = (await this.meta(format, key))?.reads;
+    if (!reads) return false;
     try {
-      return stillReads(view, JSON.parse(text) as ReadSet, this.readMemo);
+      return stillReads(view, reads, this.readMemo);
     } catch {
       return false;
     }

@@ -16,10 +16,28 @@ function fontPackage(character: string): string {
   return 'fonts-noto-extra';
 }
 
-/** The distinct characters of a text that no installed font has. */
+/** Per coverage, what is known of each code point: 1 drawn (or invisible), 2 missing, 0 not yet asked. */
+const verdicts = new WeakMap<Coverage, Uint8Array>();
+
+/**
+ * The distinct characters of a text that no installed font has.
+ * Note: a course is megabytes of text but a few hundred distinct characters, so each code point is
+ * tested against the coverage and the invisible set once per process, then looked up.
+ */
 function uncovered(text: string, coverage: Coverage): string[] {
+  let known = verdicts.get(coverage);
+  if (!known) verdicts.set(coverage, (known = new Uint8Array(0x110000)));
   const missing = new Set<string>();
-  for (const character of text) if (!invisible.test(character) && !covers(coverage, character.codePointAt(0)!)) missing.add(character);
+  for (let index = 0; index < text.length; index++) {
+    const codePoint = text.codePointAt(index)!;
+    if (codePoint > 0xffff) index++;
+    let verdict = known[codePoint];
+    if (verdict === 0) {
+      verdict = invisible.test(String.fromCodePoint(codePoint)) || covers(coverage, codePoint) ? 1 : 2;
+      known[codePoint] = verdict;
+    }
+    if (verdict === 2) missing.add(String.fromCodePoint(codePoint));
+  }
   return [...missing];
 }
 
