@@ -8,7 +8,7 @@
  * start-up only).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateCourse } from './generate.js';
@@ -27,14 +27,58 @@ const sizes = (process.env.BENCH_SIZES ?? '11,110,1100')
 interface Measure {
   seconds: number;
   rssBytes?: number;
+  /** Peak memory of the whole process tree (Chromium included): the sum of each process's PSS, sampled. */
+  treeBytes?: number;
   /** User and system CPU time of our process (its workers included, Chromium not). */
   cpuSeconds?: number;
   ok: boolean;
 }
 
-/** Runs a command, returning its wall time (and peak RSS for our own runs). */
-async function measure(command: string, args: string[], cwd: string, probeRss: boolean): Promise<Measure> {
+/** The process ids of a process and all its descendants, from /proc. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // The parent is the 2nd field after the command, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** The memory of a process tree now: the sum of proportional set sizes (shared pages counted once across the tree). */
+function treeMemory(root: number): number {
+  let bytes = 0;
+  for (const pid of processTree(root)) {
+    try {
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (pss) bytes += Number(pss[1]) * 1024;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Runs a command, returning its wall time (and peak RSS for our own runs).
+ * @param sampleTree also sample the memory of the whole process tree (Chromium included) every 200 ms
+ */
+async function measure(command: string, args: string[], cwd: string, probeRss: boolean, sampleTree = false): Promise<Measure> {
   const rssFile = path.join(os.tmpdir(), `coursebook-bench-${process.pid}-${Date.now()}.rss`);
+  let treePeak = 0;
   const started = performance.now();
   const code = await new Promise<number>((resolve) => {
     const child = spawn(command, probeRss ? ['--import', probe, ...args] : args, {
@@ -44,13 +88,15 @@ async function measure(command: string, args: string[], cwd: string, probeRss: b
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const sampler = sampleTree && child.pid ? setInterval(() => (treePeak = Math.max(treePeak, treeMemory(child.pid!))), 200) : undefined;
     child.on('exit', (exit) => {
+      if (sampler) clearInterval(sampler);
       if (exit !== 0) process.stderr.write(`${command} ${args.join(' ')} exited ${exit}\n${stderr.slice(-2000)}\n`);
       resolve(exit ?? 1);
     });
   });
   const seconds = (performance.now() - started) / 1000;
-  const result: Measure = { seconds, ok: code === 0 };
+  const result: Measure = { seconds, ok: code === 0, ...(treePeak > 0 ? { treeBytes: treePeak } : {}) };
   if (existsSync(rssFile)) {
     const [rss, cpuMicros] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
     result.rssBytes = rss;
@@ -83,7 +129,7 @@ const fmt = (m: Measure): string => `${m.seconds.toFixed(m.seconds < 1 ? 3 : 2)}
 /** "ours 12.3× faster" or "ours 1.6× slower". */
 const ratio = (theirs: Measure, ours: Measure): string =>
   theirs.seconds >= ours.seconds ? `ours ${(theirs.seconds / ours.seconds).toFixed(1)}× faster` : `ours ${(ours.seconds / theirs.seconds).toFixed(1)}× slower`;
-const mb = (m: Measure): string => (m.rssBytes ? `${Math.round(m.rssBytes / 1e6)} MB` : '');
+const mb = (m: Measure): string => [m.rssBytes ? `${Math.round(m.rssBytes / 1e6)} MB` : '', m.treeBytes ? `(${Math.round(m.treeBytes / 1e6)} MB with Chromium)` : ''].filter(Boolean).join(' ');
 
 function record(size: number, work: string, m: Measure, target = '', note = ''): string[] {
   const row = [String(size), work, fmt(m), mb(m), '', '', target, note];
@@ -214,6 +260,38 @@ for (const size of sizes) {
   rmSync(dist, { recursive: true, force: true });
   const html = await ours('build', 'content', '--out', 'dist', '--format', 'html', '--no-cache');
   recordOurs(size, 'build html, cold (no cache)', html, goal(html, 13));
+
+  if (size >= 100 && size < 1000 && hasPdf) {
+    // Every format a default build makes, warm and after one edit: books reassembled from cached parts.
+    rmSync(cache, { recursive: true, force: true });
+    rmSync(dist, { recursive: true, force: true });
+    const allCold = await measure(process.execPath, [bin, 'build', 'content', '--out', 'dist'], work, true, true);
+    recordOurs(size, 'build all formats, cold', allCold);
+    const allWarm = await ours('build', 'content', '--out', 'dist');
+    recordOurs(size, 'build all formats, warm', allWarm);
+    appendFileSync(path.join(content, firstSection, '04-lesson.md'), '\nOne more sentence about leases, added by the benchmark.\n');
+    const allEdit = await measure(process.execPath, [bin, 'build', 'content', '--out', 'dist'], work, true, true);
+    recordOurs(size, 'build all formats, one lesson edited', allEdit, `≤ 6 s: ${verdict(allEdit.seconds, 6)}`);
+  }
+
+  if (big && hasPdf && process.env.BENCH_BIG_PDF !== '0') {
+    // The whole course as one PDF of thousands of pages, with the section PDFs: Chromium's memory counts.
+    rmSync(dist, { recursive: true, force: true });
+    const pdf = await measure(process.execPath, [bin, 'build', 'content', '--out', 'dist', '--format', 'pdf', '--no-cache'], work, true, true);
+    let pages = '';
+    try {
+      // The course PDF is the largest of the downloads.
+      const downloads = path.join(dist, 'downloads');
+      const largest = readdirSync(downloads)
+        .filter((name) => name.endsWith('.pdf'))
+        .sort((a, b) => statSync(path.join(downloads, b)).size - statSync(path.join(downloads, a)).size)[0]!;
+      pages = `course PDF ${/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path.join(downloads, largest)], { encoding: 'utf8' }))?.[1]} pages`;
+    } catch {
+      pages = 'pdfinfo could not read the course PDF';
+    }
+    const within = pdf.ok && (pdf.treeBytes ?? 0) <= 2e9;
+    recordOurs(size, 'build pdf (section PDFs and the course PDF), cold, no cache', pdf, `completes, ≤ 2 GB with Chromium: ${pdf.ok ? (within ? 'met' : '**missed**') : '**failed**'}`, pages);
+  }
 
   if (size <= 11) {
     if (hasPdf) {
