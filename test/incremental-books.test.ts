@@ -27,7 +27,7 @@ describe('books dated by their own sources', () => {
     appendFileSync(path.join(copy.dir, '04-more', '01-more.md'), '\nOne more sentence for the edit.\n');
     summaries.length = 0;
     expect((await run()).published).toBe(true);
-    expect(summaries).toEqual(['check: 14 files', 'epub: 3 books (2 built, 1 cached)']);
+    expect(summaries).toEqual(['check: 14 files', 'epub: 3 books (2 built, 1 cached); chapters: 1 rendered, 14 reused']);
     expect(readFileSync(path.join(out, 'downloads', '03-grundlagen.epub')).equals(firstSection3)).toBe(true);
     expect(readFileSync(path.join(out, 'downloads', '04-more.epub')).equals(firstSection4)).toBe(false);
   }, 240_000);

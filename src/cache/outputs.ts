@@ -83,9 +83,9 @@ export class OutputCache {
    * @param key the inputs' hash
    * @param outDir the staging folder
    * @param files paths relative to `outDir`
-   * @param extras texts to keep beside the files, read back with `extra()`
+   * @param extras texts (or bytes) to keep beside the files, read back with `extra()` (or `extraBytes()`)
    */
-  async store(format: string, key: string, outDir: string, files: string[], extras: Record<string, string> = {}): Promise<void> {
+  async store(format: string, key: string, outDir: string, files: string[], extras: Record<string, string | Uint8Array> = {}): Promise<void> {
     const entry = this.entry(format, key);
     if (!entry) return;
     const temporary = `${entry}.${process.pid}.tmp`;
@@ -123,6 +123,20 @@ export class OutputCache {
     const text = await readFile(path.join(entry, extrasFolder, name), 'utf8').catch(() => undefined);
     if (text !== undefined) this.markUsed(format, key);
     return text;
+  }
+
+  /**
+   * Reads bytes kept beside an entry's files (such as a book's cached parts), or undefined.
+   * @param format the writer's name
+   * @param key the inputs' hash
+   * @param name the extra's name
+   */
+  async extraBytes(format: string, key: string, name: string): Promise<Buffer | undefined> {
+    const entry = this.entry(format, key);
+    if (!entry) return undefined;
+    const bytes = await readFile(path.join(entry, extrasFolder, name)).catch(() => undefined);
+    if (bytes !== undefined) this.markUsed(format, key);
+    return bytes;
   }
 
   /**
