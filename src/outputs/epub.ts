@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
+import { hashOf } from '../cache/fingerprint.js';
 import { bookKey } from '../cache/keys.js';
 import { CoursebookError } from '../shared/errors.js';
 import type { Course } from '../model/course.js';
@@ -10,6 +11,7 @@ import { courseLabels } from '../render/labels.js';
 import { bookArtifacts, bookOf } from './books.js';
 import { chapterFiles, planBook } from './epub/book.js';
 import { composeBook, pdfEditionOf } from './epub/compose.js';
+import { navEntries } from './epub/package.js';
 import { BookParts, PartsShelf } from './epub/parts.js';
 import { printingFingerprint } from '../cache/printing.js';
 import { bookSources } from './book-sources.js';
@@ -56,7 +58,9 @@ export const epubWriter: Writer = {
       // The page list follows the PDF of the same sections, when this publication has one.
       const edition = pdfEditionOf(context, book, date);
       const printing = edition ? await printingFingerprint() : undefined;
-      const key = await bookKey(context, 'epub', book.path, book.sections, { files: cover, date, ...(printing ? { printing } : {}), ...(edition ? { edition: edition.source } : {}) });
+      // The table of contents is read from the view untracked (a course's has thousands of entries), so it is part of the key.
+      const nav = navEntries(view, book);
+      const key = hashOf(await bookKey(context, 'epub', book.path, book.sections, { files: cover, date, ...(printing ? { printing } : {}), ...(edition ? { edition: edition.source } : {}) }), nav);
       const reused = await context.cache.cached(outDir, {
         format: 'epub',
         key,
@@ -64,7 +68,7 @@ export const epubWriter: Writer = {
         view,
         produce: async (tracked) => {
           try {
-            await writeOutput(outDir, book.path, await composeBook(context, tools, book, tracked, date, shelf, edition));
+            await writeOutput(outDir, book.path, await composeBook(context, tools, book, tracked, date, nav, shelf, edition));
           } catch (cause) {
             if (cause instanceof CoursebookError) throw cause;
             throw new CoursebookError(`Could not write ${book.path}: ${(cause as Error).message}`, { cause });

@@ -22,9 +22,9 @@ import { chapterFiles, type BookPlan } from './book.js';
 import { bookCover } from './cover.js';
 import { filterChapter, imageName } from './filter.js';
 import { anchorIds, epubLinkPolicy, linkTargets, settleReferences, type AnchorResolver } from './links.js';
-import { accessibilityView, navEntries, ncxPoints, packageView } from './package.js';
+import { accessibilityView, ncxPoints, packageView, type NavEntry } from './package.js';
 import { markPageBreaks, pageBreakId, type PageListEntry } from './page-list.js';
-import { BookParts, imageToken, PartsWriter, type ChapterImage, type ChapterRecord, type PartsShelf } from './parts.js';
+import { BookParts, imageToken, PartsWriter, type ChapterImage, type ChapterRecord, type DocumentRecord, type PartsShelf } from './parts.js';
 import { solutionsChapter, solutionsFile, takeLessonSolutions, type LessonSolutions } from './solutions.js';
 import { readerBody, restoreKept } from './xhtml.js';
 import { deflateEntry, writeZip, type DeflatedEntry } from './zip.js';
@@ -89,11 +89,21 @@ function partStarts(starts: PageStarts | undefined, part: string): [number, numb
  * @param book the book to compose
  * @param view the course as the book's templates see it (chapter addresses), reads tracked
  * @param date the book's date
+ * @param nav the book's table of contents (`bookContents`)
  * @param shelf the chapters and deflated files of this build, shared by its books
  * @param edition the PDF of the same sections, whose pages the page list follows
  * @returns the .epub file's bytes
  */
-export async function composeBook(context: PublishContext, tools: BookTools, book: BookPlan, view: CourseView, date: Date, shelf: PartsShelf, edition?: PdfEdition): Promise<Uint8Array> {
+export async function composeBook(
+  context: PublishContext,
+  tools: BookTools,
+  book: BookPlan,
+  view: CourseView,
+  date: Date,
+  nav: NavEntry[],
+  shelf: PartsShelf,
+  edition?: PdfEdition,
+): Promise<Uint8Array> {
   const { course, render, keys } = context;
   const { env } = tools;
   const policy = epubLinkPolicy(course, book);
@@ -119,7 +129,16 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
       part,
       title,
       bodyClass: 'section-page',
-      key: hashOf('epub-chapter', keys.base, filename, title, keys.intro(section), section.intro ? linkTargets(section.intro, policy) : [], await assets(section.intro?.references ?? []), partStarts(starts, part)),
+      key: hashOf(
+        'epub-chapter',
+        keys.base,
+        filename,
+        title,
+        keys.intro(section),
+        section.intro ? linkTargets(section.intro, policy) : [],
+        await assets(section.intro?.references ?? []),
+        partStarts(starts, part),
+      ),
       view: { course: view, section: sectionView },
       draft: () => {
         const intro = render.intro(section);
@@ -176,9 +195,23 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
         part: solutionsAnchor,
         title,
         bodyClass: 'solutions-page',
-        key: hashOf('epub-chapter', keys.base, solutionsFile, title, solved.map((entry) => entry.id), partStarts(starts, solutionsAnchor)),
+        key: hashOf(
+          'epub-chapter',
+          keys.base,
+          solutionsFile,
+          title,
+          solved.map((entry) => entry.id),
+          partStarts(starts, solutionsAnchor),
+        ),
         view: {},
-        draft: () => ({ body: numberBlocks(solutionsChapter(solved.map((entry) => entry.solutions()), labels)) }),
+        draft: () => ({
+          body: numberBlocks(
+            solutionsChapter(
+              solved.map((entry) => entry.solutions()),
+              labels,
+            ),
+          ),
+        }),
         page: (html) => html,
       }),
     );
@@ -232,7 +265,10 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   };
   const addFile = (name: string, bytes: Uint8Array | string): void => {
     const raw = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
-    entries.set(name, keep(`file-${sha256(raw)}`, () => deflateEntry(raw)));
+    entries.set(
+      name,
+      keep(`file-${sha256(raw)}`, () => deflateEntry(raw)),
+    );
   };
   for (const [index, record] of records.entries()) {
     const { plan } = states[index]!;
@@ -265,9 +301,8 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
     media: 0,
   });
   const math = chapters.some((chapter) => chapter.properties.includes('mathml'));
-  const entriesOfNav = navEntries(view, book);
-  if (solved.length > 0) entriesOfNav.push({ kind: 'section', label: labels.format('solutions'), href: solutionsFile, children: [] });
-  const ncx = ncxPoints(entriesOfNav);
+  const contents: NavEntry[] = solved.length > 0 ? [...nav, { kind: 'section', label: labels.format('solutions'), href: solutionsFile, children: [] }] : nav;
+  const ncx = ncxPoints(contents);
   const bodymatter = chapters[0];
   const pkg = packageView(course, book, {
     date,
@@ -277,25 +312,38 @@ export async function composeBook(context: PublishContext, tools: BookTools, boo
   });
   const bookImages = [...images.values()].map(({ image, name }, index) => ({ id: `image-${index + 1}`, href: name, mediaType: image.mediaType, properties: '' }));
 
+  // The navigation, NCX and package document are kept by the hash of their data and what their templates read of the view.
+  const bookDocument = (name: string, template: string, data: Record<string, unknown>, documentView: Record<string, unknown>): void => {
+    const key = hashOf('epub-document', keys.base, template, data);
+    const known = shelf.documents.get(key) ?? parts.document(key);
+    let record: DocumentRecord;
+    if (known && blob(known.text) && stillReads(documentView, known.reads, memo)) record = known;
+    else {
+      const tracked = trackReads(documentView);
+      const text = Buffer.from(renderTemplate(env, template, { ...data, ...Object.fromEntries(Object.keys(documentView).map((field) => [field, tracked.view[field]])) }), 'utf8');
+      const id = `file-${sha256(text)}`;
+      if (!blob(id)) shelf.blobs.set(id, deflateEntry(text));
+      record = { reads: tracked.readSet(), text: id };
+    }
+    shelf.documents.set(key, record);
+    const entry = blob(record.text)!;
+    shelf.blobs.set(record.text, entry);
+    writer.document(key, record, entry);
+    entries.set(name, entry);
+  };
   addFile('META-INF/container.xml', containerXml);
   addFile('OEBPS/style.css', tools.css);
   addFile(`OEBPS/${chapterFiles.cover}`, frame(book.title, 'cover-page', coverPage));
   addFile(`OEBPS/${cover.name}`, cover.bytes);
   for (const { image, name } of images.values()) addFile(`OEBPS/${name}`, await safeAssetBytes(fileURLToPath(image.url)));
-  addFile(
+  bookDocument(
     `OEBPS/${chapterFiles.nav}`,
-    renderTemplate(env, 'epub/nav.njk', {
-      language,
-      direction,
-      course: view,
-      book: bookView,
-      entries: entriesOfNav,
-      pageList,
-      bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title },
-    }),
+    'epub/nav.njk',
+    { language, direction, book: bookView, entries: contents, pageList, bodymatter: bodymatter && { href: bodymatter.filename, title: bodymatter.title } },
+    { course: view },
   );
-  addFile('OEBPS/toc.ncx', renderTemplate(env, 'epub/toc.ncx.njk', { language, book: bookView, authors: course.config.authors, ...ncx }));
-  addFile('OEBPS/content.opf', renderTemplate(env, 'epub/package.opf.njk', { book: pkg, direction, manifest: [...pkg.manifest, ...bookImages] }));
+  bookDocument('OEBPS/toc.ncx', 'epub/toc.ncx.njk', { language, book: bookView, authors: course.config.authors, ...ncx }, {});
+  bookDocument('OEBPS/content.opf', 'epub/package.opf.njk', { book: pkg, direction, manifest: [...pkg.manifest, ...bookImages] }, {});
   const zipped = await writeZip(entries, date);
   await writer.save(context.cache, book.path);
   return zipped;

@@ -37,6 +37,14 @@ export interface ChapterRecord {
   solutions?: string;
 }
 
+/** A book document made from a template (the navigation, the NCX, the package document), kept by its data's hash. */
+export interface DocumentRecord {
+  /** What its template read of the view. */
+  reads: ReadSet;
+  /** The blob of its text. */
+  text: string;
+}
+
 /** A blob's place in the parts file. */
 interface BlobPlace {
   offset: number;
@@ -48,6 +56,7 @@ interface BlobPlace {
 /** The header of a parts file, which the blobs follow. */
 interface PartsHeader {
   records: [string, ChapterRecord][];
+  documents: [string, DocumentRecord][];
   blobs: [string, BlobPlace][];
 }
 
@@ -68,6 +77,7 @@ export const imageToken = (index: number): string => `\u0000image-${index}\u0000
 export class BookParts {
   private constructor(
     private readonly records: ReadonlyMap<string, ChapterRecord>,
+    private readonly documents: ReadonlyMap<string, DocumentRecord>,
     private readonly blobs: ReadonlyMap<string, DeflatedEntry>,
   ) {}
 
@@ -93,9 +103,9 @@ export class BookParts {
         if (start + place.offset + place.length > bytes.length) throw new Error('truncated parts');
         blobs.set(id, { deflated: bytes.subarray(start + place.offset, start + place.offset + place.length), size: place.size, crc: place.crc });
       }
-      return new BookParts(new Map(header.records), blobs);
+      return new BookParts(new Map(header.records), new Map(header.documents), blobs);
     } catch {
-      return new BookParts(new Map(), new Map());
+      return new BookParts(new Map(), new Map(), new Map());
     }
   }
 
@@ -107,6 +117,11 @@ export class BookParts {
   /** The record of a chapter made earlier under `key`. */
   record(key: string): ChapterRecord | undefined {
     return this.records.get(key);
+  }
+
+  /** The record of a book document made earlier under `key`. */
+  document(key: string): DocumentRecord | undefined {
+    return this.documents.get(key);
   }
 
   /** A blob kept earlier. */
@@ -121,6 +136,7 @@ export class BookParts {
  */
 export class PartsShelf {
   readonly records = new Map<string, ChapterRecord>();
+  readonly documents = new Map<string, DocumentRecord>();
   readonly blobs = new Map<string, DeflatedEntry>();
   /** Chapters rendered in this build, and chapters reused from earlier builds or other books. */
   rendered = 0;
@@ -133,7 +149,14 @@ export class PartsShelf {
    */
   assetHash(file: string): Promise<string> {
     let hash = this.assets.get(file);
-    if (!hash) this.assets.set(file, (hash = readFile(file).then((bytes) => createHash('sha256').update(bytes).digest('hex'), () => '')));
+    if (!hash)
+      this.assets.set(
+        file,
+        (hash = readFile(file).then(
+          (bytes) => createHash('sha256').update(bytes).digest('hex'),
+          () => '',
+        )),
+      );
     return hash;
   }
 }
@@ -143,6 +166,7 @@ export class PartsShelf {
  */
 export class PartsWriter {
   private readonly records = new Map<string, ChapterRecord>();
+  private readonly documents = new Map<string, DocumentRecord>();
   private readonly blobs = new Map<string, DeflatedEntry>();
 
   /** Keeps a chapter record and the blobs it names. */
@@ -150,6 +174,12 @@ export class PartsWriter {
     this.records.set(key, record);
     this.blob(record.text, blob(record.text));
     if (record.solutions) this.blob(record.solutions, blob(record.solutions));
+  }
+
+  /** Keeps a book document's record and its text. */
+  document(key: string, record: DocumentRecord, text: DeflatedEntry): void {
+    this.documents.set(key, record);
+    this.blob(record.text, text);
   }
 
   /** Keeps a blob. */
@@ -169,7 +199,7 @@ export class PartsWriter {
       places.push([id, { offset, length: entry.deflated.length, size: entry.size, crc: entry.crc }]);
       offset += entry.deflated.length;
     }
-    const header = Buffer.from(JSON.stringify({ records: [...this.records], blobs: places } satisfies PartsHeader), 'utf8');
+    const header = Buffer.from(JSON.stringify({ records: [...this.records], documents: [...this.documents], blobs: places } satisfies PartsHeader), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length, 0);
     const bytes = Buffer.concat([length, header, ...[...this.blobs.values()].map((entry) => entry.deflated)]);

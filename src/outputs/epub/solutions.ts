@@ -74,8 +74,6 @@ export function solutionsChapter(lessons: readonly LessonSolutions[], labels: La
   ]);
   return {
     type: 'root',
-    children: [
-      h('section.solutions', { 'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1#solutions-title', labels.format('solutions')), ...entries]),
-    ],
+    children: [h('section.solutions', { 'epub:type': 'appendix', role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [h('h1#solutions-title', labels.format('solutions')), ...entries])],
   };
 }
