@@ -111,9 +111,9 @@ export class OutputCache {
    * @param key the inputs' hash
    * @param outDir the staging folder
    * @param files paths relative to `outDir`
-   * @param extras texts to keep beside the files, read back with `extra()`
+   * @param extras texts (or bytes) to keep beside the files, read back with `extra()` (or `extraBytes()`)
    */
-  async store(format: string, key: string, outDir: string, files: string[], extras: Record<string, string> = {}, reads?: ReadSet): Promise<void> {
+  async store(format: string, key: string, outDir: string, files: string[], extras: Record<string, string | Uint8Array> = {}, reads?: ReadSet): Promise<void> {
     const entry = this.entry(format, key);
     if (!entry) return;
     const temporary = `${entry}.${process.pid}.tmp`;
@@ -124,13 +124,19 @@ export class OutputCache {
         await mkdir(path.dirname(target), { recursive: true });
         await link(path.join(outDir, ...file.split('/')), target);
       }
-      const meta: EntryMeta = { files: {}, ...(reads ? { reads } : {}), extras };
+      // Texts go into entry.json; bytes (a book's deflated parts) are files of their own beside it.
+      const texts: Record<string, string> = {};
+      await mkdir(path.join(temporary, extrasFolder), { recursive: true });
+      for (const [name, value] of Object.entries(extras)) {
+        if (typeof value === 'string') texts[name] = value;
+        else await writeFile(path.join(temporary, extrasFolder, name), value);
+      }
+      const meta: EntryMeta = { files: {}, ...(reads ? { reads } : {}), extras: texts };
       for (const file of files) {
         const stored = path.join(temporary, ...file.split('/'));
         const { size, mtimeMs } = await stat(stored);
         meta.files[file] = { sha256: sha256(await readFile(stored)), size, mtimeMs };
       }
-      await mkdir(path.join(temporary, extrasFolder), { recursive: true });
       await writeFile(path.join(temporary, extrasFolder, metaName), JSON.stringify(meta));
       await rm(entry, { recursive: true, force: true });
       await rename(temporary, entry);
@@ -174,6 +180,21 @@ export class OutputCache {
   }
 
   private readonly metas = new Map<string, Promise<EntryMeta | undefined>>();
+
+  /**
+   * Reads bytes kept beside an entry's files (such as a book's cached parts), or undefined.
+   * Note: an extra stored as bytes is read with this, one stored as text with `extra()`.
+   * @param format the writer's name
+   * @param key the inputs' hash
+   * @param name the extra's name
+   */
+  async extraBytes(format: string, key: string, name: string): Promise<Buffer | undefined> {
+    const entry = this.entry(format, key);
+    if (!entry) return undefined;
+    const bytes = await readFile(path.join(entry, extrasFolder, name)).catch(() => undefined);
+    if (bytes !== undefined) this.markUsed(format, key);
+    return bytes;
+  }
 
   /**
    * Links an output from an earlier build made from the same inputs, or makes it and keeps it: the

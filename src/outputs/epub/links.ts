@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import { visit } from 'unist-util-visit';
 import { safeDecode } from '../../shared/paths.js';
-import type { Course } from '../../model/course.js';
+import type { Body, Course } from '../../model/course.js';
 import type { LinkPolicy } from '../../render/links.js';
 import { outputPaths, publicUrl } from '../../render/paths.js';
 import { indexCourse } from '../../render/site-links.js';
@@ -72,6 +72,23 @@ function embeddable(file: string): boolean {
   return extension !== '.svg' || !svgScripting.test(readFileSync(file, 'utf8'));
 }
 
+/** Whether the book has a chapter `file` that defines `id` (or, without an id, whether it has the chapter). */
+export type AnchorResolver = (file: string, id: string | undefined) => boolean;
+
+/**
+ * Where a body's links to lessons and sections go in one book, in reference order: the part of a
+ * chapter's bytes that depends on the book it is in (see `epubLinkPolicy`).
+ * @param source the lesson or section introduction
+ * @param policy the book's link policy
+ */
+export function linkTargets(source: Body, policy: LinkPolicy): (string | null)[] {
+  return source.references.map(({ target }) => {
+    if (target.kind === 'lesson') return policy.lesson(target.path, target.fragment);
+    if (target.kind === 'section') return policy.section(target.path, target.fragment);
+    return '';
+  });
+}
+
 /**
  * The ids a chapter body defines, which links into the chapter may point at.
  * @param body a chapter body
@@ -91,10 +108,10 @@ export function anchorIds(body: HastRoot): Set<string> {
  * images are not allowed in an EPUB) without scripts, else its alt text stands in for it.
  * @param body the chapter's body, links already rewritten by `epubLinkPolicy`
  * @param course the course
- * @param anchors every chapter of the book by file name, with the ids it defines
+ * @param resolves whether a chapter of the book (by file name) defines an id (any chapter, without one)
  * @param chapter this chapter's file name, which in-page anchors belong to
  */
-export function settleReferences(body: HastRoot, course: Course, anchors: ReadonlyMap<string, ReadonlySet<string>>, chapter: string): HastRoot {
+export function settleReferences(body: HastRoot, course: Course, resolves: AnchorResolver, chapter: string): HastRoot {
   const settleHref = (href: string): string | null => {
     if (href.startsWith('file:')) {
       const asset = path.relative(course.root, fileURLToPath(href)).split(path.sep).join('/');
@@ -102,8 +119,7 @@ export function settleReferences(body: HastRoot, course: Course, anchors: Readon
     }
     if (schemePattern.test(href)) return href;
     const [file = '', fragment] = href.split('#', 2);
-    const ids = anchors.get(file || chapter);
-    return ids && (fragment === undefined || ids.has(safeDecode(fragment))) ? href : null;
+    return resolves(file || chapter, fragment === undefined ? undefined : safeDecode(fragment)) ? href : null;
   };
   visit(body, 'element', (node, index, parent) => {
     if (!parent || index === undefined) return;
