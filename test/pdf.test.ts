@@ -12,7 +12,7 @@ import { diagramHash } from '../src/diagrams/collect.js';
 import { diagramFigure } from '../src/diagrams/figure.js';
 import type { Course } from '../src/model/course.js';
 import { codeBackground } from '../src/outputs/pdf/body.js';
-import { addPrintFilters, layOutBook } from '../src/outputs/pdf/book-html.js';
+import { addPrintFilters, layOutPart } from '../src/outputs/pdf/book-html.js';
 import { booksOf } from '../src/outputs/books.js';
 import { contrastRatio, readableOn } from '../src/render/contrast.js';
 import { cssString } from '../src/outputs/pdf/page-styles.js';
@@ -289,7 +289,7 @@ describe('the section PDF of the real course', () => {
   });
 });
 
-describe('the print HTML of a book', () => {
+describe('the print HTML of a part of a book', () => {
   it('gives every id once, resolves every in-document link, drops dark diagrams and darkens code colours', async () => {
     // Beside the first build's output, so the diagrams come from its cache.
     const checked = await check(content, { out: path.join(path.dirname(out), 'layout') });
@@ -299,7 +299,8 @@ describe('the print HTML of a book', () => {
       return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
     });
     const env = addPrintFilters(createTemplateEnvironment(checked.course));
-    const { html } = layOutBook(env, checked.course, render, booksOf(checked.course, 'pdf')[0]!, new Date(0));
+    const book = booksOf(checked.course, 'pdf')[0]!;
+    const { html } = layOutPart(env, checked.course, render, book, book.sections[0]!, 5);
     const tree = fromHtml(html);
     const ids: string[] = [];
     const diagramIds: string[] = [];
@@ -333,7 +334,8 @@ describe('the print HTML of a book', () => {
     const known = new Set(ids);
     expect(hrefs.length).toBeGreaterThan(100);
     expect(hrefs.filter((href) => !known.has(href))).toEqual([]);
-    expect(html.match(/<h1[\s>]/g)).toHaveLength(3);
+    // The section's title and its Solutions appendix; the cover and contents are printed apart.
+    expect(html.match(/<h1[\s>]/g)).toHaveLength(2);
   });
 
   it('quotes running heads so no title can end the style sheet', () => {

@@ -84,15 +84,17 @@ export function writeMetadata(doc: PDFDocument, metadata: BookMetadata): void {
 const structureId = /^node(\d+)$/;
 
 /**
- * Renumbers the ids of the structure tree's elements 1, 2, 3… in their order.
+ * Renumbers the ids of the structure tree's elements first, first + 1, … in their order.
  * Note: Chromium names each element after its DOM node's number, which counts every node the
  * renderer process ever made, so it depends on what else that process did (another book printing
  * beside this one). The order, and so the sorted ID tree, stays as it was.
- * @param doc the printed PDF
+ * @param doc a printed PDF
+ * @param first the first number (the parts of a book are numbered one after the other)
+ * @returns how many numbers it gave
  */
-export function renumberStructureIds(doc: PDFDocument): void {
+export function renumberStructureIds(doc: PDFDocument, first = 1): number {
   const root = doc.catalog.get(PDFName.of('StructTreeRoot'));
-  if (!root) return;
+  if (!root) return 0;
   const found: { container: PDFDict | PDFArray; key: PDFName | number; number: number }[] = [];
   const seen = new Set<PDFObject>();
   const walk = (value: PDFObject | undefined, container?: PDFDict | PDFArray, key?: PDFName | number): void => {
@@ -112,12 +114,13 @@ export function renumberStructureIds(doc: PDFDocument): void {
     }
   };
   walk(root);
-  const ranks = new Map([...new Set(found.map((entry) => entry.number))].sort((a, b) => a - b).map((number, index) => [number, index + 1]));
+  const ranks = new Map([...new Set(found.map((entry) => entry.number))].sort((a, b) => a - b).map((number, index) => [number, first + index]));
   for (const { container, key, number } of found) {
     const renamed = PDFString.of(`node${String(ranks.get(number)).padStart(8, '0')}`);
     if (container instanceof PDFDict) container.set(key as PDFName, renamed);
     else container.set(key as number, renamed);
   }
+  return ranks.size;
 }
 
 /**
