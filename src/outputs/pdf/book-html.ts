@@ -61,13 +61,29 @@ export interface FrontLayout {
 export const partLinkScheme = 'coursebook-part:';
 
 /**
- * Points every in-document link whose target is not in this HTML at the part that has it
- * (`coursebook-part:anchor`): Chromium drops links to anchors it cannot find, and one part cannot
- * see the others. Merging turns them into links to named destinations (see merge.ts).
- * @param html a part's or the front matter's HTML
+ * Whether an anchor belongs to one of a book's sections: a section's or lesson's anchor, or an id
+ * inside one (`innerAnchor`).
  */
-function linkOtherParts(html: string): string {
+function inBook(book: Book): (anchor: string) => boolean {
+  const prefixes = new Set(book.sections.flatMap((section) => [sectionAnchor(section), ...section.lessons.map(lessonAnchor)]));
+  return (anchor) => {
+    if (prefixes.has(anchor)) return true;
+    for (let at = anchor.indexOf('--'); at > 0; at = anchor.indexOf('--', at + 1)) if (prefixes.has(anchor.slice(0, at))) return true;
+    return false;
+  };
+}
+
+/**
+ * Points every in-document link whose target is in another part of the book at that part
+ * (`coursebook-part:anchor`): Chromium drops links to anchors it cannot find, and one part cannot
+ * see the others. Merging turns them into links to named destinations (see merge.ts). Links to
+ * anchors in no part of the book stay as they are, and Chromium drops them as before.
+ * @param html a part's or the front matter's HTML
+ * @param book the book it is printed for
+ */
+function linkOtherParts(html: string, book: Book): string {
   const ids = new Set([...html.matchAll(/\sid="([^"]*)"/g)].map((match) => match[1]!));
+  const printed = inBook(book);
   return html.replace(/(\shref=")#([^"]*)"/g, (whole, lead: string, fragment: string) => {
     let anchor = fragment;
     try {
@@ -75,7 +91,8 @@ function linkOtherParts(html: string): string {
     } catch {
       // Not percent-encoded: the fragment is the anchor.
     }
-    return ids.has(anchor.replace(/&/g, '&amp;').replace(/"/g, '&quot;')) ? whole : `${lead}${partLinkScheme}${fragment}"`;
+    const here = ids.has(anchor.replace(/&/g, '&amp;').replace(/"/g, '&quot;'));
+    return here || !printed(anchor) ? whole : `${lead}${partLinkScheme}${fragment}"`;
   });
 }
 
@@ -242,7 +259,7 @@ export function layOutPart(env: nunjucks.Environment, course: Course, render: Co
     parts: [{ anchor, section: sectionView, introHtml: introBody ? render.html(introBody) + introLinks : '', lessons }],
     appendixHtml: (appendix ? appendixHtml(appendix, appendixAnchor, places) : '') + hiddenLinks(entries(contents)),
   };
-  return { anchor, contents, html: linkOtherParts(renderTemplate(env, 'print/book.njk', frame)), places };
+  return { anchor, contents, html: linkOtherParts(renderTemplate(env, 'print/book.njk', frame), book), places };
 }
 
 /**
@@ -272,7 +289,7 @@ export function layOutFront(env: nunjucks.Environment, course: Course, book: Boo
     subject,
     keywords: [...new Set(sectionViews.flatMap((section) => [section.title, ...section.groups.map((group) => group.title).filter(Boolean)]))],
     contents,
-    html: linkOtherParts(renderTemplate(env, 'print/book.njk', frame)),
+    html: linkOtherParts(renderTemplate(env, 'print/book.njk', frame), book),
   };
 }
 

@@ -76,6 +76,13 @@ export interface Printed {
   pages: PageNumbers;
 }
 
+/** Prints the loaded page once and reads where its anchors landed. */
+async function printOnce(page: Page, tagged: boolean, firstPage: number): Promise<Printed> {
+  const pdf = await page.pdf({ tagged, outline: false, preferCSSPageSize: true, printBackground: true });
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  return { pdf, pageCount: doc.getPageCount(), pages: bookPages(doc, firstPage) };
+}
+
 /**
  * Prints one part of a book until its own page numbers are right ("Solution on page 42"): print,
  * read where every anchor landed, put those numbers into the loaded page, and print again until
@@ -91,13 +98,13 @@ export interface Printed {
  */
 export async function printPart(page: Page, html: string, file: string, firstPage: number, tagged: boolean, title: string): Promise<Printed> {
   await load(page, html, file);
+  // A part that shows no page number of its own (no exercises) is right the first time.
+  if (!html.includes('data-page-of=')) return printOnce(page, tagged, firstPage);
   let pages: PageNumbers = new Map();
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const pdf = await page.pdf({ tagged: tagged && pass > 1, outline: false, preferCSSPageSize: true, printBackground: true });
-    const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-    const printed = bookPages(doc, firstPage);
-    if (pass > 1 && samePages(printed, pages)) return { pdf, pageCount: doc.getPageCount(), pages: printed };
-    pages = printed;
+    const printed = await printOnce(page, tagged && pass > 1, firstPage);
+    if (pass > 1 && samePages(printed.pages, pages)) return printed;
+    pages = printed.pages;
     await fillPageNumbers(page, pages);
   }
   throw new CoursebookError(
@@ -118,7 +125,5 @@ export async function printPart(page: Page, html: string, file: string, firstPag
 export async function printFront(page: Page, html: string, file: string, pages: PageNumbers, tagged: boolean): Promise<Printed> {
   await load(page, html, file);
   await fillPageNumbers(page, pages);
-  const pdf = await page.pdf({ tagged, outline: false, preferCSSPageSize: true, printBackground: true });
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-  return { pdf, pageCount: doc.getPageCount(), pages: bookPages(doc, 1) };
+  return printOnce(page, tagged, 1);
 }
