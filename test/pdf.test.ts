@@ -476,7 +476,10 @@ describe('a course PDF merged from per-section parts', () => {
     const pages = pageTexts(file);
     // Every page after the cover carries its own number at the bottom: continuous across the parts.
     pages.slice(1).forEach((text, index) => {
-      const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+      const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
       expect(lines.at(-1), `page ${index + 2}`).toBe(String(index + 2));
     });
     const entries = contentsEntries(pages.slice(1, 3));
@@ -549,7 +552,8 @@ describe('a course PDF merged from per-section parts', () => {
   it('gives the same bytes without the cache, and one edited lesson prints only its own parts again', async () => {
     const cached = path.join(scratch, 'cached');
     const fresh = await buildInto('fresh', false);
-    for (const file of ['downloads/03-grundlagen.pdf', 'downloads/04-more.pdf', courseFile]) expect(readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(cached, file))), file).toBe(true);
+    for (const file of ['downloads/03-grundlagen.pdf', 'downloads/04-more.pdf', courseFile])
+      expect(readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(cached, file))), file).toBe(true);
     const lesson = path.join(dir, '04-more', '01-more.md');
     writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('Words in a paragraph.', 'Words in an edited paragraph.'));
     const edited = await buildInto('cached', true);

@@ -280,7 +280,13 @@ export function layOutFront(env: nunjucks.Environment, course: Course, book: Boo
   const frame = {
     course: view,
     front: true,
-    book: { title, subject, section: book.section ? sectionViews[0] : undefined, dateLabel: dateLabel(course.config.language, buildDate), pageStyles: pageStyles(course.config.paper, mirrored(view, heads), 1) },
+    book: {
+      title,
+      subject,
+      section: book.section ? sectionViews[0] : undefined,
+      dateLabel: dateLabel(course.config.language, buildDate),
+      pageStyles: pageStyles(course.config.paper, mirrored(view, heads), 1),
+    },
     contents: contentsView(contents, sectionViews),
     parts: [],
   };

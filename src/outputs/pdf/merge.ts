@@ -1,19 +1,4 @@
-import {
-  PDFArray,
-  PDFDict,
-  PDFDocument,
-  PDFHexString,
-  PDFName,
-  PDFNumber,
-  PDFObjectCopier,
-  PDFPage,
-  PDFPageLeaf,
-  PDFRef,
-  PDFString,
-  ParseSpeeds,
-  type PDFContext,
-  type PDFObject,
-} from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObjectCopier, PDFPage, type PDFPageLeaf, PDFRef, PDFString, ParseSpeeds, type PDFContext, type PDFObject } from 'pdf-lib';
 import { partLinkScheme, type ContentsEntry } from './book-html.js';
 import { renumberStructureIds, saveReproducibly, writeMetadata, type BookMetadata } from './finish.js';
 import { readDestinations, writeOutline } from './outline.js';
