@@ -67,7 +67,7 @@ export const pdfWriter: Writer = {
                 const assembled = await assembleBook(context, book, { env, view: tracked, date, printing, folder });
                 const { front } = assembled;
                 const metadata = { title: front.title, authors: course.config.authors, subject: front.subject, keywords: front.keywords, language: course.config.language, date };
-                const { pdf, pageCount } = await mergeBook(await printingsOf(assembled, folder), front.contents, metadata, hashOf(course.config.identifier, book.path));
+                const { pdf, pageCount } = await mergeBook(printingsOf(assembled, folder), front.contents, metadata, hashOf(course.config.identifier, book.path));
                 await writeOutput(outDir, book.path, pdf);
                 const printed = assembled.parts.filter((part) => !part.reused).length;
                 context.log(`${book.path}: ${pageCount} pages, ${printed} of ${assembled.parts.length} parts printed, merged in ${Math.round(performance.now() - started)} ms`);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type nunjucks from 'nunjucks';
 import { hashOf } from '../../cache/fingerprint.js';
@@ -168,10 +168,10 @@ export async function assembleBook(context: PublishContext, book: Book, options:
 }
 
 /**
- * The bytes of a book's printings in print order: the front matter, then the parts.
+ * The files of a book's printings in print order: the front matter, then the parts.
  * @param assembled the printed book
  * @param folder the print folder
  */
-export function printingsOf(assembled: AssembledBook, folder: string): Promise<Uint8Array[]> {
-  return Promise.all([assembled.frontPrinting, ...assembled.parts].map((printing) => readFile(path.join(folder, ...printing.file.split('/')))));
+export function printingsOf(assembled: AssembledBook, folder: string): string[] {
+  return [assembled.frontPrinting, ...assembled.parts].map((printing) => path.join(folder, ...printing.file.split('/')));
 }

@@ -126,18 +126,21 @@ export function renumberStructureIds(doc: PDFDocument, first = 1): number {
 /**
  * Saves the PDF with a document /ID that identical builds repeat: the first half names the
  * document, the second is a hash of the saved bytes, so it changes exactly when they do.
+ * Note: the PDF is saved once, with a placeholder of the hash's length as the second half, which
+ * is then overwritten in the trailer: a book of thousands of pages is not serialised twice.
  * @param doc the finished PDF
  * @param documentId a hex hash naming the document (course and file)
  */
 export async function saveReproducibly(doc: PDFDocument, documentId: string): Promise<Uint8Array> {
   const name = PDFHexString.of(documentId.slice(0, 32));
+  const placeholder = 'f'.repeat(32);
+  doc.context.trailerInfo.ID = doc.context.obj([name, PDFHexString.of(placeholder)]);
   // Object streams would make the file a little smaller and the save several times slower.
-  const save = (): Promise<Uint8Array> => doc.save({ useObjectStreams: false, objectsPerTick: Infinity });
-  doc.context.trailerInfo.ID = doc.context.obj([name, name]);
-  const revision = createHash('sha256')
-    .update(await save())
-    .digest('hex')
-    .slice(0, 32);
-  doc.context.trailerInfo.ID = doc.context.obj([name, PDFHexString.of(revision)]);
-  return save();
+  const bytes = await doc.save({ useObjectStreams: false, objectsPerTick: Infinity });
+  const revision = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = tail.lastIndexOf(`<${placeholder}>`, undefined, 'latin1');
+  if (at < 0) throw new Error('The saved PDF has no document ID in its trailer.');
+  tail.write(revision, at + 1, 'latin1');
+  return bytes;
 }

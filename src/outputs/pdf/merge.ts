@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObjectCopier, PDFPage, type PDFPageLeaf, PDFRef, PDFString, ParseSpeeds, type PDFContext, type PDFObject } from 'pdf-lib';
 import { partLinkScheme, type ContentsEntry } from './book-html.js';
 import { renumberStructureIds, saveReproducibly, writeMetadata, type BookMetadata } from './finish.js';
@@ -153,20 +154,21 @@ function linkParts(book: PDFDocument, dests: PDFDict): void {
  * section's part, each already numbered with its pages in the book. Pages, named destinations and
  * the tagged structure of every printing are kept; links between parts become links inside the
  * PDF; the bookmarks, document information and XMP metadata are written for the whole book.
- * @param printings the front matter's PDF, then the parts' PDFs, in print order
+ * @param printings the files of the front matter's PDF, then the parts' PDFs, in print order (read
+ *   one at a time, so a book of thousands of pages never holds every part's bytes at once)
  * @param contents the book's contents, for the bookmarks
  * @param metadata the document information
  * @param documentId a hex hash naming the document, the first half of its /ID
  * @returns the finished PDF and its page count
  */
-export async function mergeBook(printings: Uint8Array[], contents: ContentsEntry[], metadata: BookMetadata, documentId: string): Promise<{ pdf: Uint8Array; pageCount: number }> {
+export async function mergeBook(printings: string[], contents: ContentsEntry[], metadata: BookMetadata, documentId: string): Promise<{ pdf: Uint8Array; pageCount: number }> {
   const book = await PDFDocument.create({ updateMetadata: false });
   const dests = book.context.obj({}) as PDFDict;
   const structure: Structure = { rootRef: book.context.nextRef(), documentRef: book.context.nextRef(), documentKids: [], parentTree: [], ids: [], nextKey: 0, nextId: 1 };
   let documentAttributes: PDFDict | undefined;
   let producer: string | undefined;
-  for (const bytes of printings) {
-    const source = await PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  for (const file of printings) {
+    const source = await PDFDocument.load(await readFile(file), { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
     producer ??= source.getProducer();
     documentAttributes ??= source.catalog.lookupMaybe(name('StructTreeRoot'), PDFDict)?.lookupMaybe(name('K'), PDFDict);
     copyPrinting(book, source, dests, structure);
