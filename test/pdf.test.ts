@@ -12,7 +12,7 @@ import { diagramHash } from '../src/diagrams/collect.js';
 import { diagramFigure } from '../src/diagrams/figure.js';
 import type { Course } from '../src/model/course.js';
 import { codeBackground } from '../src/outputs/pdf/body.js';
-import { addPrintFilters, layOutBook } from '../src/outputs/pdf/book-html.js';
+import { addPrintFilters, layOutPart } from '../src/outputs/pdf/book-html.js';
 import { booksOf } from '../src/outputs/books.js';
 import { contrastRatio, readableOn } from '../src/render/contrast.js';
 import { cssString } from '../src/outputs/pdf/page-styles.js';
@@ -289,7 +289,7 @@ describe('the section PDF of the real course', () => {
   });
 });
 
-describe('the print HTML of a book', () => {
+describe('the print HTML of a part of a book', () => {
   it('gives every id once, resolves every in-document link, drops dark diagrams and darkens code colours', async () => {
     // Beside the first build's output, so the diagrams come from its cache.
     const checked = await check(content, { out: path.join(path.dirname(out), 'layout') });
@@ -299,7 +299,8 @@ describe('the print HTML of a book', () => {
       return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
     });
     const env = addPrintFilters(createTemplateEnvironment(checked.course));
-    const { html } = layOutBook(env, checked.course, render, booksOf(checked.course, 'pdf')[0]!, new Date(0));
+    const book = booksOf(checked.course, 'pdf')[0]!;
+    const { html } = layOutPart(env, checked.course, render, book, book.sections[0]!, 5);
     const tree = fromHtml(html);
     const ids: string[] = [];
     const diagramIds: string[] = [];
@@ -333,7 +334,8 @@ describe('the print HTML of a book', () => {
     const known = new Set(ids);
     expect(hrefs.length).toBeGreaterThan(100);
     expect(hrefs.filter((href) => !known.has(href))).toEqual([]);
-    expect(html.match(/<h1[\s>]/g)).toHaveLength(3);
+    // The section's title and its Solutions appendix; the cover and contents are printed apart.
+    expect(html.match(/<h1[\s>]/g)).toHaveLength(2);
   });
 
   it('quotes running heads so no title can end the style sheet', () => {
@@ -435,4 +437,128 @@ describe('the print page', () => {
     expect(links.some((link) => link.anchor?.startsWith('lesson-1-1--user-content-fn-'))).toBe(true);
     expect(links.some((link) => link.uri === 'https://example.com/')).toBe(true);
   });
+});
+
+describe('a course PDF merged from per-section parts', () => {
+  const courseFile = 'downloads/ünïcode--courses--日本語.pdf';
+  let dir: string;
+  let scratch: string;
+  let summaries: string[];
+
+  /** Builds the two-section course's PDFs into `scratch/<name>`, recording the step summaries. */
+  async function buildInto(name: string, cache: boolean): Promise<string> {
+    const previous = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = epoch;
+    summaries = [];
+    try {
+      const target = path.join(scratch, name);
+      const result = await build(dir, { out: target, formats: ['pdf'], cache, onEvent: (event) => event.type === 'step-end' && summaries.push(`${event.step}: ${event.summary}`) });
+      expect(result.published).toBe(true);
+      return target;
+    } finally {
+      if (previous === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = previous;
+    }
+  }
+
+  beforeAll(async () => {
+    const copy = await scratchCopy(fixture('valid', 'content'));
+    cleanups.push(copy.cleanup);
+    dir = copy.dir;
+    const target = await scratchDir();
+    cleanups.push(target.cleanup);
+    scratch = target.dir;
+  }, 240_000);
+
+  it('numbers its pages on from part to part, and its contents and bookmarks name the pages where sections, lessons and headings are', async () => {
+    const out = await buildInto('cached', true);
+    const file = path.join(out, courseFile);
+    const pages = pageTexts(file);
+    // Every page after the cover carries its own number at the bottom: continuous across the parts.
+    pages.slice(1).forEach((text, index) => {
+      const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+      expect(lines.at(-1), `page ${index + 2}`).toBe(String(index + 2));
+    });
+    const entries = contentsEntries(pages.slice(1, 3));
+    const sections = entries.filter((entry) => entry.kind === 'section');
+    expect(sections.map((entry) => entry.label)).toEqual(['3', '4']);
+    for (const entry of entries) {
+      const page = squash(pages[entry.page - 1]!);
+      if (entry.kind === 'section') expect(page, `Section ${entry.label} on page ${entry.page}`).toContain(`SECTION ${entry.label}`);
+      // Spaces compared away: pdftotext puts one before the emoji of "Café☕".
+      else if (entry.kind === 'lesson') expect(headOf(pages[entry.page - 1]!).replace(/\s/g, ''), `${entry.label} on page ${entry.page}`).toContain(`${entry.label}${entry.title}`.replace(/\s/g, ''));
+      else if (entry.kind === 'heading') expect(page, `${entry.title} on page ${entry.page}`).toContain(entry.title);
+    }
+    // Section 4's part starts on the page after Section 3's last: its running heads name it.
+    const section4 = sections[1]!.page;
+    expect(headOf(pages[section4 - 2]!)).toMatch(/^SECTION 3 · /);
+    expect(headOf(pages[section4]!)).toMatch(/^SECTION 4 · /);
+    const { outline, destinations, links } = await readPdf(file);
+    expect(outline.map((item) => item.page)).toEqual(sections.map((entry) => entry.page));
+    expect(outline[1]!.children[0]!.children[0]!.page).toBe(entries.find((entry) => entry.title === 'Deeper')!.page);
+    // Lesson 3.10 links to a heading of lesson 4.1, in the other part: the link lands on that page.
+    expect(links.some((link) => link.anchor === 'lesson-4-1--deeper' && link.page < section4)).toBe(true);
+    expect(destinations.get('lesson-4-1--deeper')).toBe(entries.find((entry) => entry.title === 'Deeper')!.page);
+    for (const link of links) {
+      if (link.anchor !== undefined) expect(destinations.has(link.anchor), `link to #${link.anchor} on page ${link.page}`).toBe(true);
+      else expect(link.uri).toMatch(/^https?:\/\//);
+    }
+    const checked = spawnSync('qpdf', ['--check', file], { encoding: 'utf8' });
+    expect(checked.status).toBe(0);
+    expect(checked.stdout).toContain('No syntax or stream encoding errors');
+  }, 240_000);
+
+  it('keeps the structure tree of every part: one Document whose elements point at the merged pages', async () => {
+    const file = path.join(scratch, 'cached', courseFile);
+    expect(info(file).Tagged).toBe('yes');
+    const { doc } = await readPdf(file);
+    const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict);
+    const document = root.lookup(PDFName.of('K'), PDFDict);
+    expect(document.lookup(PDFName.of('S'), PDFName)).toBe(PDFName.of('Document'));
+    const pageRefs = new Set(doc.getPages().map((page) => page.ref.toString()));
+    const headings = new Set<string>();
+    const pagesWithContent = new Set<string>();
+    const walk = (element: PDFDict): void => {
+      const role = element.lookupMaybe(PDFName.of('S'), PDFName)?.decodeText();
+      const page = element.get(PDFName.of('Pg'));
+      if (page) {
+        expect(pageRefs.has(page.toString()), `${role} on a page of the book`).toBe(true);
+        pagesWithContent.add(page.toString());
+      }
+      if (role && /^H\d$/.test(role)) headings.add(role);
+      const kids = element.get(PDFName.of('K'));
+      for (const kid of kids instanceof PDFArray ? kids.asArray() : kids ? [kids] : []) {
+        const resolved = doc.context.lookup(kid);
+        if (resolved instanceof PDFDict && resolved.has(PDFName.of('S'))) walk(resolved);
+      }
+    };
+    walk(document);
+    expect([...headings].sort()).toEqual(expect.arrayContaining(['H1', 'H2']));
+    // Structure reaches the pages of both parts and of the contents.
+    expect(pagesWithContent.size).toBeGreaterThan(doc.getPageCount() / 2);
+    // The parent tree has one entry per key the pages and links use.
+    const nums = root.lookup(PDFName.of('ParentTree'), PDFDict).lookup(PDFName.of('Nums'), PDFArray);
+    const keys = new Set<number>();
+    for (let index = 0; index < nums.size(); index += 2) keys.add(Number(nums.get(index).toString()));
+    for (const page of doc.getPages()) {
+      const key = page.node.get(PDFName.of('StructParents'));
+      if (key) expect(keys.has(Number(key.toString()))).toBe(true);
+    }
+  });
+
+  it('gives the same bytes without the cache, and one edited lesson prints only its own parts again', async () => {
+    const cached = path.join(scratch, 'cached');
+    const fresh = await buildInto('fresh', false);
+    for (const file of ['downloads/03-grundlagen.pdf', 'downloads/04-more.pdf', courseFile])
+      expect(readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(cached, file))), file).toBe(true);
+    const lesson = path.join(dir, '04-more', '01-more.md');
+    writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('Words in a paragraph.', 'Words in an edited paragraph.'));
+    const edited = await buildInto('cached', true);
+    // Section 4's own book and its part of the course are printed again; Section 3's book and part are not.
+    expect(summaries.find((summary) => summary.startsWith('pdf: '))).toMatch(/^pdf: 3 PDFs \(2 built, \d+ pages, 2 parts printed, 1 reused; 1 cached\)$/);
+    expect(squash(pageTexts(path.join(edited, courseFile)).join(' '))).toContain('Words in an edited paragraph.');
+  }, 240_000);
 });

@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import pLimit from 'p-limit';
 import { hashOf } from '../cache/fingerprint.js';
 import { bookKey } from '../cache/keys.js';
@@ -12,14 +11,17 @@ import { bookSources } from './book-sources.js';
 import { courseLabels } from '../render/labels.js';
 import { bookArtifacts, bookOf } from './books.js';
 import { writeOutput } from './files.js';
-import { addPrintFilters, layOutBook, printView } from './pdf/book-html.js';
-import { openPrintPage, printBook } from './pdf/print.js';
+import { assembleBook, printingsOf } from './pdf/assemble.js';
+import { addPrintFilters, printView } from './pdf/book-html.js';
+import { mergeBook } from './pdf/merge.js';
 import type { Writer } from './writer.js';
 
 /**
  * Book-quality PDFs, one per section and one for the whole course, printed by Chromium from the
  * shared lesson bodies and partials inside the print frame (templates/print/): a cover, a table of
  * contents with page numbers, bookmarks, running heads, in-document links, tagged and reproducible.
+ * Each book is merged from printings kept in the cache: its front matter, and one part per
+ * section numbered with its pages in the book (see pdf/assemble.ts).
  */
 export const pdfWriter: Writer = {
   name: 'pdf',
@@ -39,40 +41,40 @@ export const pdfWriter: Writer = {
       () => rm(folder, { recursive: true, force: true }),
       () => rmSync(folder, { recursive: true, force: true }),
     );
+    // Each book prints one part at a time, so Chromium holds at most this many sections at once.
     const limit = pLimit(os.availableParallelism());
     const books = context.artifacts;
     let done = 0;
     let pages = 0;
-    let printed = 0;
+    let built = 0;
+    let partsPrinted = 0;
+    let partsReused = 0;
     try {
       await Promise.all(
-        books.map((artifact, index) =>
+        books.map((artifact) =>
           limit(async () => {
             const book = bookOf(course, artifact);
             const date = await context.sourceDate(bookSources(course, book));
             const key = await bookKey(context, 'pdf', book.path, book.sections, { date, printing });
-            // A book whose inputs are unchanged is linked from the cache: no layout, no browser, no printing.
+            // A book whose inputs are unchanged is linked from the cache: no layout, no browser, no merging.
             const reused = await context.cache.cached(outDir, {
               format: 'pdf',
               key,
               files: [book.path],
               view,
               produce: async (tracked) => {
-                const browser = await context.browser.get();
                 const started = performance.now();
-                const layout = layOutBook(env, course, context.render, book, date, tracked);
-                await mkdir(folder, { recursive: true });
-                const metadata = { title: layout.title, authors: course.config.authors, subject: layout.subject, keywords: layout.keywords, language: course.config.language, date };
-                const page = await openPrintPage(browser, [folder, course.root]);
-                try {
-                  const { pdf, pageCount, passes } = await printBook(page, layout, path.join(folder, `book-${index}.html`), metadata, hashOf(course.config.identifier, book.path));
-                  await writeOutput(outDir, book.path, pdf);
-                  context.log(`${book.path}: ${pageCount} pages, printed ${passes} times in ${Math.round(performance.now() - started)} ms`);
-                  pages += pageCount;
-                  printed++;
-                } finally {
-                  await page.close();
-                }
+                const assembled = await assembleBook(context, book, { env, view: tracked, date, printing, folder });
+                const { front } = assembled;
+                const metadata = { title: front.title, authors: course.config.authors, subject: front.subject, keywords: front.keywords, language: course.config.language, date };
+                const { pdf, pageCount } = await mergeBook(printingsOf(assembled, folder), front.contents, metadata, hashOf(course.config.identifier, book.path));
+                await writeOutput(outDir, book.path, pdf);
+                const printed = assembled.parts.filter((part) => !part.reused).length;
+                context.log(`${book.path}: ${pageCount} pages, ${printed} of ${assembled.parts.length} parts printed, merged in ${Math.round(performance.now() - started)} ms`);
+                pages += pageCount;
+                built++;
+                partsPrinted += printed;
+                partsReused += assembled.parts.length - printed;
               },
             });
             context.progress(++done, books.length, book.path);
@@ -80,7 +82,9 @@ export const pdfWriter: Writer = {
           }),
         ),
       );
-      return printed === 0 ? `${books.length} PDFs (all cached)` : `${books.length} PDFs (${printed} printed, ${pages} pages; ${books.length - printed} cached)`;
+      return built === 0
+        ? `${books.length} PDFs (all cached)`
+        : `${books.length} PDFs (${built} built, ${pages} pages, ${partsPrinted} parts printed, ${partsReused} reused; ${books.length - built} cached)`;
     } finally {
       unregister();
       await rm(folder, { recursive: true, force: true });

@@ -84,15 +84,17 @@ export function writeMetadata(doc: PDFDocument, metadata: BookMetadata): void {
 const structureId = /^node(\d+)$/;
 
 /**
- * Renumbers the ids of the structure tree's elements 1, 2, 3… in their order.
+ * Renumbers the ids of the structure tree's elements first, first + 1, … in their order.
  * Note: Chromium names each element after its DOM node's number, which counts every node the
  * renderer process ever made, so it depends on what else that process did (another book printing
  * beside this one). The order, and so the sorted ID tree, stays as it was.
- * @param doc the printed PDF
+ * @param doc a printed PDF
+ * @param first the first number (the parts of a book are numbered one after the other)
+ * @returns how many numbers it gave
  */
-export function renumberStructureIds(doc: PDFDocument): void {
+export function renumberStructureIds(doc: PDFDocument, first = 1): number {
   const root = doc.catalog.get(PDFName.of('StructTreeRoot'));
-  if (!root) return;
+  if (!root) return 0;
   const found: { container: PDFDict | PDFArray; key: PDFName | number; number: number }[] = [];
   const seen = new Set<PDFObject>();
   const walk = (value: PDFObject | undefined, container?: PDFDict | PDFArray, key?: PDFName | number): void => {
@@ -112,29 +114,33 @@ export function renumberStructureIds(doc: PDFDocument): void {
     }
   };
   walk(root);
-  const ranks = new Map([...new Set(found.map((entry) => entry.number))].sort((a, b) => a - b).map((number, index) => [number, index + 1]));
+  const ranks = new Map([...new Set(found.map((entry) => entry.number))].sort((a, b) => a - b).map((number, index) => [number, first + index]));
   for (const { container, key, number } of found) {
     const renamed = PDFString.of(`node${String(ranks.get(number)).padStart(8, '0')}`);
     if (container instanceof PDFDict) container.set(key as PDFName, renamed);
     else container.set(key as number, renamed);
   }
+  return ranks.size;
 }
 
 /**
  * Saves the PDF with a document /ID that identical builds repeat: the first half names the
  * document, the second is a hash of the saved bytes, so it changes exactly when they do.
+ * Note: the PDF is saved once, with a placeholder of the hash's length as the second half, which
+ * is then overwritten in the trailer: a book of thousands of pages is not serialised twice.
  * @param doc the finished PDF
  * @param documentId a hex hash naming the document (course and file)
  */
 export async function saveReproducibly(doc: PDFDocument, documentId: string): Promise<Uint8Array> {
   const name = PDFHexString.of(documentId.slice(0, 32));
+  const placeholder = 'f'.repeat(32);
+  doc.context.trailerInfo.ID = doc.context.obj([name, PDFHexString.of(placeholder)]);
   // Object streams would make the file a little smaller and the save several times slower.
-  const save = (): Promise<Uint8Array> => doc.save({ useObjectStreams: false, objectsPerTick: Infinity });
-  doc.context.trailerInfo.ID = doc.context.obj([name, name]);
-  const revision = createHash('sha256')
-    .update(await save())
-    .digest('hex')
-    .slice(0, 32);
-  doc.context.trailerInfo.ID = doc.context.obj([name, PDFHexString.of(revision)]);
-  return save();
+  const bytes = await doc.save({ useObjectStreams: false, objectsPerTick: Infinity });
+  const revision = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = tail.lastIndexOf(`<${placeholder}>`, undefined, 'latin1');
+  if (at < 0) throw new Error('The saved PDF has no document ID in its trailer.');
+  tail.write(revision, at + 1, 'latin1');
+  return bytes;
 }

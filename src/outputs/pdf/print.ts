@@ -5,14 +5,12 @@ import { ParseSpeeds, PDFDocument } from 'pdf-lib';
 import type { Browser, Page } from 'puppeteer';
 import { CoursebookError } from '../../shared/errors.js';
 import { isInside } from '../../shared/paths.js';
-import type { BookLayout } from './book-html.js';
-import { renumberStructureIds, saveReproducibly, writeMetadata, type BookMetadata } from './finish.js';
-import { readDestinations, writeOutline } from './outline.js';
+import { readDestinations } from './outline.js';
 
 /** Where each anchor of a book was printed: anchor → 1-based page number. */
 export type PageNumbers = ReadonlyMap<string, number>;
 
-/** How many times a book is printed at most while its table of contents settles (usually twice). */
+/** How many times a part is printed at most while its page numbers settle (usually twice). */
 const maxPasses = 5;
 
 /** Whether a request may load: data: URLs, and files inside the allowed folders (symlinks followed). */
@@ -58,65 +56,74 @@ async function fillPageNumbers(page: Page, pages: PageNumbers): Promise<void> {
 
 const samePages = (a: PageNumbers, b: PageNumbers): boolean => a.size === b.size && [...a].every(([anchor, page]) => b.get(anchor) === page);
 
+/** Loads HTML into the page from a file, so its images (file:// URLs) load. */
+async function load(page: Page, html: string, file: string): Promise<void> {
+  await writeFile(file, html);
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+}
+
+/** Where the anchors of a printing landed, as the book numbers its pages. */
+function bookPages(doc: PDFDocument, firstPage: number): PageNumbers {
+  return new Map([...readDestinations(doc).pages].map(([anchor, page]) => [anchor, page + firstPage - 1]));
+}
+
+/** One printing of a part or of the front matter: Chromium's PDF, and where its anchors landed in the book. */
+export interface Printed {
+  /** The PDF as Chromium wrote it. */
+  pdf: Uint8Array;
+  pageCount: number;
+  /** Anchor → the book's page number. */
+  pages: PageNumbers;
+}
+
+/** Prints the loaded page once and reads where its anchors landed. */
+async function printOnce(page: Page, tagged: boolean, firstPage: number): Promise<Printed> {
+  const pdf = await page.pdf({ tagged, outline: false, preferCSSPageSize: true, printBackground: true });
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+  return { pdf, pageCount: doc.getPageCount(), pages: bookPages(doc, firstPage) };
+}
+
 /**
- * Prints a loaded book until its page numbers are right: print, read where every anchor landed,
- * put those numbers into the loaded page, and print again until they no longer change (usually
- * twice). Only the last printing is tagged (when asked); tagging does not move anything.
+ * Prints one part of a book until its own page numbers are right ("Solution on page 42"): print,
+ * read where every anchor landed, put those numbers into the loaded page, and print again until
+ * they no longer change (usually twice). Only the last printing is tagged (when asked); tagging
+ * does not move anything.
+ * Note: Chromium has no `target-counter()`; page numbers only exist in a printed PDF.
+ * @param page a page from `openPrintPage`
+ * @param html the part's HTML (`layOutPart`), numbered from `firstPage`
+ * @param file where to write the HTML for printing (inside a folder the page may read)
+ * @param firstPage the book's number of the part's first page
+ * @param tagged whether the PDF is tagged
+ * @param title the part's title, for the error when numbers never settle
  */
-async function settle(page: Page, layout: BookLayout, tagged: boolean): Promise<{ doc: PDFDocument; destinations: ReturnType<typeof readDestinations>; passes: number }> {
+export async function printPart(page: Page, html: string, file: string, firstPage: number, tagged: boolean, title: string): Promise<Printed> {
+  await load(page, html, file);
+  // A part that shows no page number of its own (no exercises) is right the first time.
+  if (!html.includes('data-page-of=')) return printOnce(page, tagged, firstPage);
   let pages: PageNumbers = new Map();
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const printed = await page.pdf({ tagged: tagged && pass > 1, outline: false, preferCSSPageSize: true, printBackground: true });
-    const doc = await PDFDocument.load(printed, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
-    const destinations = readDestinations(doc);
-    if (pass > 1 && samePages(destinations.pages, pages)) return { doc, destinations, passes: pass };
-    pages = destinations.pages;
+    const printed = await printOnce(page, tagged && pass > 1, firstPage);
+    if (pass > 1 && samePages(printed.pages, pages)) return printed;
+    pages = printed.pages;
     await fillPageNumbers(page, pages);
   }
   throw new CoursebookError(
-    `The page numbers of "${layout.title}" did not settle after ${maxPasses} printings: the table of contents changes length with them. Give page numbers a fixed width in templates/print.`,
+    `The page numbers of "${title}" did not settle after ${maxPasses} printings: a page number changes the length of what refers to it. Give page numbers a fixed width in templates/print.`,
   );
 }
 
 /**
- * Prints a book until its page numbers are right (see `settle`), then writes the bookmarks and
- * the document information.
- * Note: Chromium has no `target-counter()`; page numbers only exist in a printed PDF. The first
- * printing only measures, so it is untagged, which halves its time; tagging does not move anything.
+ * Prints a book's front matter (cover and contents) with the page numbers of its parts.
+ * Note: the contents' numbers have a fixed width, so the page count does not depend on them;
+ * `pages` empty measures it.
  * @param page a page from `openPrintPage`
- * @param layout the book's text
- * @param file where to write the HTML for printing (inside a folder the page may read); it is
- *   loaded by URL, not set as content, so its images (file:// URLs) load
- * @param metadata the document information
- * @param documentId a hex hash naming the document, the first half of its /ID
- * @returns the finished PDF, its page count, how many printings it took, and where every anchor was printed
+ * @param html the front matter's HTML (`layOutFront`)
+ * @param file where to write the HTML for printing (inside a folder the page may read)
+ * @param pages the book's page of every anchor of its parts
+ * @param tagged whether the PDF is tagged
  */
-export async function printBook(
-  page: Page,
-  layout: BookLayout,
-  file: string,
-  metadata: BookMetadata,
-  documentId: string,
-): Promise<{ pdf: Uint8Array; pageCount: number; passes: number; pages: PageNumbers }> {
-  await writeFile(file, layout.html);
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  const { doc, destinations, passes } = await settle(page, layout, true);
-  writeOutline(doc, layout.contents, destinations.targets);
-  writeMetadata(doc, metadata);
-  renumberStructureIds(doc);
-  return { pdf: await saveReproducibly(doc, documentId), pageCount: doc.getPageCount(), passes, pages: destinations.pages };
-}
-
-/**
- * Prints a book only to learn where its pages break, as `printBook` would print it, untagged.
- * @param page a page from `openPrintPage`
- * @param layout the book's text
- * @param file where to write the HTML for printing (see `printBook`)
- * @returns its page count and where every anchor was printed
- */
-export async function measureBook(page: Page, layout: BookLayout, file: string): Promise<{ pageCount: number; pages: PageNumbers }> {
-  await writeFile(file, layout.html);
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-  const { doc, destinations } = await settle(page, layout, false);
-  return { pageCount: doc.getPageCount(), pages: destinations.pages };
+export async function printFront(page: Page, html: string, file: string, pages: PageNumbers, tagged: boolean): Promise<Printed> {
+  await load(page, html, file);
+  await fillPageNumbers(page, pages);
+  return printOnce(page, tagged, 1);
 }

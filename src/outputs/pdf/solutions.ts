@@ -4,8 +4,14 @@ import type { Lesson } from '../../model/course.js';
 import type { LabelKey, Labels } from '../../labels/catalogue.js';
 import { takeSolutions, type TakenSolution } from '../../render/constructs/solutions.js';
 
-/** The anchor of a PDF's Solutions appendix, also its page name. */
+/**
+ * The name of the Solutions appendix as a part of a book's page list (the EPUB's chapter of
+ * solutions); in a PDF each section's appendix has an anchor of its own (`sectionSolutionsAnchor`).
+ */
 export const solutionsAnchor = 'solutions';
+
+/** The anchor of a section's Solutions appendix in a PDF, also its page name: "section-4--solutions". */
+export const sectionSolutionsAnchor = (sectionAnchor: string): string => `${sectionAnchor}--${solutionsAnchor}`;
 
 const href = (anchor: string): string => `#${encodeURIComponent(anchor)}`;
 
@@ -26,7 +32,8 @@ function onPage(labels: Labels, key: LabelKey, anchor: string): ElementContent[]
 }
 
 /**
- * Collects a PDF's solutions and quiz answers into a "Solutions" appendix at its end. Each exercise
+ * Collects the solutions and quiz answers of a PDF's section into a "Solutions" appendix at the
+ * section's end. Each exercise
  * and quiz says on which page its solution is, and each solution on which page its exercise is:
  * both numbers are filled in after each printing from where the anchors landed, as the contents'
  * numbers are (Chromium has no `target-counter()`).
@@ -55,8 +62,11 @@ export class PrintSolutions {
     return this.lessons.length > 0;
   }
 
-  /** The appendix, or undefined when the book has no solutions. */
-  appendix(): HastRoot | undefined {
+  /**
+   * The appendix, or undefined when the section has no solutions.
+   * @param anchor the appendix's anchor (`sectionSolutionsAnchor`)
+   */
+  appendix(anchor: string): HastRoot | undefined {
     if (!this.any) return undefined;
     const entries = this.lessons.flatMap(({ lesson, solutions }): ElementContent[] => [
       h('h2.solutions-lesson', `${lesson.id} ${lesson.title}`),
@@ -73,8 +83,8 @@ export class PrintSolutions {
     return {
       type: 'root',
       children: [
-        h('section.solutions', { id: solutionsAnchor, role: 'doc-appendix', ariaLabelledBy: ['solutions-title'] }, [
-          h('h1.solutions-title#solutions-title', this.labels.format('solutions')),
+        h('section.solutions', { id: anchor, role: 'doc-appendix', ariaLabelledBy: [`${anchor}-title`] }, [
+          h('h1.solutions-title', { id: `${anchor}-title` }, this.labels.format('solutions')),
           ...entries,
         ]),
       ],
