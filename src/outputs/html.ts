@@ -75,14 +75,14 @@ export const htmlWriter: Writer = {
     const env = createTemplateEnvironment(course);
     const view = courseView(course, { home: outputPaths.home, section: outputPaths.section, lesson: outputPaths.lesson }, downloadsOf(context.plan));
     // Rendered bodies are not part of the tracked view: their sources are in the key.
-    const page = (template: string, key: string, file: string, pageView: object, bodies: () => Record<string, string>, extras?: () => Record<string, string>): Promise<boolean> =>
+    const page = (template: string, key: string, file: string, pageView: object, bodies: () => Record<string, string> | Promise<Record<string, string>>, extras?: () => Record<string, string>): Promise<boolean> =>
       context.cache.cached(outDir, {
         format: 'html',
         key: hashOf(template, keys.base, key, file),
         files: [file],
         view: pageView,
         produce: async (tracked) => {
-          await writeOutput(outDir, file, renderTemplate(env, template, { ...tracked, ...bodies() }));
+          await writeOutput(outDir, file, renderTemplate(env, template, { ...tracked, ...(await bodies()) }));
           return extras?.();
         },
       });
@@ -122,7 +122,11 @@ export const htmlWriter: Writer = {
             keys.lesson(lesson),
             file,
             pageView,
-            () => ({ bodyHtml: render.html(linkedBody()) }),
+            // Rendered on a worker thread while this one writes other pages.
+            async () => {
+              await render.prepare([lesson]);
+              return { bodyHtml: render.html(linkedBody()) };
+            },
             () => {
               const text = bodyText(linkedBody());
               texts.set(lesson, text);
