@@ -54,9 +54,7 @@ export async function check(contentDir: string, options: CheckOptions = {}): Pro
     if (!options.browser) await browser.close();
   }
   // Plugins run when bodies render; with none configured, check loads no renderer at all.
-  const plugins = hasPlugins(course)
-    ? await (await import('./rules/plugin-error.js')).checkPlugins(course, diagrams.results)
-    : { diagnostics: [] as Diagnostic[], renderer: undefined };
+  const plugins = hasPlugins(course) ? await (await import('./rules/plugin-error.js')).checkPlugins(course, diagrams.results) : { diagnostics: [] as Diagnostic[], renderer: undefined };
   const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics, ...plugins.diagnostics, ...(course.config.rules['font-missing'] === 'off' ? [] : await checkGlyphs(course))]);
   const fileCount = 1 + course.sections.reduce((sum, section) => sum + (section.hasSectionFile ? 1 : 0) + section.lessons.length, 0);
   return { course, diagnostics: all, fileCount, diagrams, ...(plugins.renderer ? { renderer: plugins.renderer } : {}) };
@@ -284,11 +282,7 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
   const sourceDate = sourceDates(course, fixedDate);
   // Imported here, not at the top: `check` needs none of them, and Shiki, parse5 and the
   // template engine would cost every command their start-up time.
-  const [{ createRenderer }, { buildKeys }, { OutputCache }] = await Promise.all([
-    import('./render/renderer.js'),
-    import('./cache/keys.js'),
-    import('./cache/outputs.js'),
-  ]);
+  const [{ createRenderer }, { buildKeys }, { OutputCache }] = await Promise.all([import('./render/renderer.js'), import('./cache/keys.js'), import('./cache/outputs.js')]);
   const cache = new OutputCache(cacheFolder(course.root, course.config, options));
   return withStagingFolder(outDir, options.lockWaitMs, async (staging) => {
     const context = {

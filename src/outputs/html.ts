@@ -75,7 +75,14 @@ export const htmlWriter: Writer = {
     const env = createTemplateEnvironment(course);
     const view = courseView(course, { home: outputPaths.home, section: outputPaths.section, lesson: outputPaths.lesson }, downloadsOf(context.plan));
     // Rendered bodies are not part of the tracked view: their sources are in the key.
-    const page = (template: string, key: string, file: string, pageView: object, bodies: () => Record<string, string> | Promise<Record<string, string>>, extras?: () => Record<string, string>): Promise<boolean> =>
+    const page = (
+      template: string,
+      key: string,
+      file: string,
+      pageView: object,
+      bodies: () => Record<string, string> | Promise<Record<string, string>>,
+      extras?: () => Record<string, string>,
+    ): Promise<boolean> =>
       context.cache.cached(outDir, {
         format: 'html',
         key: hashOf(template, keys.base, key, file),

@@ -63,6 +63,8 @@ export async function checkPlugins(course: Course, diagrams?: ReadonlyMap<string
       );
     }
   };
+  // On worker threads first; a body a plugin fails on is rendered again below, where it throws.
+  await renderer.prepare(course.sections.flatMap((section) => section.lessons));
   for (const section of course.sections) {
     if (section.intro && section.file) attempt(section.file.path, `the introduction of section ${section.number}`, () => renderer.intro(section));
     for (const lesson of section.lessons) attempt(lesson.path, `lesson ${lesson.id}`, () => renderer.body(lesson));
