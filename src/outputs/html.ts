@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { Course, Lesson } from '../model/course.js';
 import { hashOf } from '../cache/fingerprint.js';
 import { bodyText } from '../render/lesson-body.js';
-import { relativeUrl, rewriteLinks } from '../render/links.js';
+import { copyForLinks, relativeUrl, rewriteLinks } from '../render/links.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
 import { courseStructuredData, jsonLdText, lessonStructuredData, sectionStructuredData, type UrlOf } from '../render/structured-data.js';
 import { siteLinkPolicy } from '../render/site-links.js';
@@ -98,7 +98,7 @@ export const htmlWriter: Writer = {
       const file = outputPaths.section(section);
       const introHtml = (): Record<string, string> => {
         const intro = render.intro(section);
-        return { introHtml: intro && section.intro ? render.html(rewriteLinks(structuredClone(intro), section.intro, siteLinkPolicy(course, file))) : '' };
+        return { introHtml: intro && section.intro ? render.html(rewriteLinks(copyForLinks(intro), section.intro, siteLinkPolicy(course, file))) : '' };
       };
       const jsonLd = jsonLdText(sectionStructuredData(course, section, jsonLdUrls(course, file)));
       await page('site/section.njk', keys.intro(section), file, { course: view, root: rootOf(file), section: view.sections[s]!, jsonLd }, introHtml);
@@ -122,7 +122,7 @@ export const htmlWriter: Writer = {
         limit(async () => {
           const file = outputPaths.lesson(lesson);
           let body: HastRoot | undefined;
-          const linkedBody = (): HastRoot => (body ??= rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
+          const linkedBody = (): HastRoot => (body ??= rewriteLinks(copyForLinks(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
           const pageView = { course: view, root: rootOf(file), section: sectionView, lesson: lessonView, previous: lessons[index - 1]?.view, next: lessons[index + 1]?.view, jsonLd };
           const reused = await page(
             'site/lesson.njk',
@@ -162,7 +162,7 @@ export const htmlWriter: Writer = {
               text:
                 texts.get(lesson) ??
                 (await context.cache.extra('html', pageKey(lesson), 'search.txt')) ??
-                bodyText(rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, outputPaths.lesson(lesson)))),
+                bodyText(rewriteLinks(copyForLinks(render.body(lesson)), lesson, siteLinkPolicy(course, outputPaths.lesson(lesson)))),
             })),
           );
           shard = searchShard(entries);
