@@ -43,10 +43,12 @@ export interface BodySource {
 /** Renders bodies on one thread. */
 export interface BodyRendering {
   /**
-   * Renders a body to its medium-neutral hast (the mdast is not changed).
+   * Renders a body to its medium-neutral hast.
+   * @param source the body; its mdast is not changed unless `owned`
+   * @param owned the mdast is this call's own copy (a worker's, received by structured clone) and need not be cloned first
    * @throws CoursebookError naming the file when a plugin throws or raw HTML is nested too deeply
    */
-  render(source: BodySource): HastRoot;
+  render(source: BodySource, owned?: boolean): HastRoot;
   /** Serialises a body with the render processor's rehype-stringify. */
   html(body: HastRoot): string;
   highlighter: Highlighter;
@@ -100,11 +102,11 @@ export async function prepareBodyRendering(settings: RenderSettings, diagramOf: 
   return {
     highlighter,
     html: (body) => processor.stringify(body),
-    render({ tree, path: filePath, lessonId, practice }) {
+    render({ tree, path: filePath, lessonId, practice }, owned = false) {
       const file = new VFile({ path: filePath });
       file.data.constructs = constructHandlers({ labels, ...(lessonId === undefined ? {} : { lessonId }), ...(practice === undefined ? {} : { practice }) });
       try {
-        return unlinkBareAnchors(processor.runSync(structuredClone(tree), file) as HastRoot);
+        return unlinkBareAnchors(processor.runSync(owned ? tree : structuredClone(tree), file) as HastRoot);
       } catch (cause) {
         // Markdown nesting is bounded when parsing; raw HTML nested thousands deep can still exhaust the stack here.
         if (cause instanceof RangeError) throw new CoursebookError(`${filePath}: its raw HTML is nested too deeply to render (${cause.message}). Flatten the nested HTML elements.`, { cause });

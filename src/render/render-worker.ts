@@ -21,7 +21,7 @@ parentPort?.on('message', async (job: RenderJob) => {
   try {
     const { render } = await rendering;
     diagrams = new Map(job.diagrams);
-    answer = { id: job.id, body: render(job) };
+    answer = { id: job.id, body: render(job, true) };
   } catch (error) {
     answer = { id: job.id, error: error instanceof Error ? error.message : String(error) };
   }
