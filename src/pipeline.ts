@@ -15,10 +15,7 @@ import { onInterrupt } from './process/interrupt.js';
 import type { Writer } from './outputs/writer.js';
 import { browserSession, type BrowserSession } from './browser/chromium.js';
 import { cacheFolder, type CacheOptions } from './cache/folder.js';
-import type { DiagramBlock } from './diagrams/caption.js';
-import type { Element } from 'hast';
 import { DiagramCache } from './diagrams/cache.js';
-import { diagramHash } from './diagrams/collect.js';
 import { prepareDiagrams, type PreparedDiagrams } from './diagrams/index.js';
 import type { CourseRenderer } from './render/renderer.js';
 import { checkCourse } from './rules/index.js';
@@ -57,9 +54,7 @@ export async function check(contentDir: string, options: CheckOptions = {}): Pro
     if (!options.browser) await browser.close();
   }
   // Plugins run when bodies render; with none configured, check loads no renderer at all.
-  const plugins = hasPlugins(course)
-    ? await (await import('./rules/plugin-error.js')).checkPlugins(course, figureFor(diagrams, (await import('./diagrams/figure.js')).diagramFigure))
-    : { diagnostics: [] as Diagnostic[], renderer: undefined };
+  const plugins = hasPlugins(course) ? await (await import('./rules/plugin-error.js')).checkPlugins(course, diagrams.results) : { diagnostics: [] as Diagnostic[], renderer: undefined };
   const all = checkCourse(course, [...diagnostics, ...diagrams.diagnostics, ...plugins.diagnostics, ...(course.config.rules['font-missing'] === 'off' ? [] : await checkGlyphs(course))]);
   const fileCount = 1 + course.sections.reduce((sum, section) => sum + (section.hasSectionFile ? 1 : 0) + section.lessons.length, 0);
   return { course, diagnostics: all, fileCount, diagrams, ...(plugins.renderer ? { renderer: plugins.renderer } : {}) };
@@ -263,15 +258,6 @@ async function summarise(folder: string, written: Map<string, string[]>): Promis
 /** Whether course.yml names remark or rehype plugins. */
 const hasPlugins = (course: Course): boolean => course.config.plugins.remark.length + course.config.plugins.rehype.length > 0;
 
-/** The diagram figure for a mermaid block, from the diagrams `check` rendered. */
-function figureFor(diagrams: PreparedDiagrams, diagramFigure: typeof import('./diagrams/figure.js')['diagramFigure']): (block: DiagramBlock) => Element | undefined {
-  return (block) => {
-    const hash = diagramHash(block.source);
-    const result = diagrams.results.get(hash);
-    return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
-  };
-}
-
 async function buildWith(contentDir: string, options: BuildOptions, table: readonly WriterEntry[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
   const formats = selected.map((writer) => writer.name);
   const emit = options.onEvent ?? (() => {});
@@ -296,12 +282,7 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
   const sourceDate = sourceDates(course, fixedDate);
   // Imported here, not at the top: `check` needs none of them, and Shiki, parse5 and the
   // template engine would cost every command their start-up time.
-  const [{ createRenderer }, { diagramFigure }, { buildKeys }, { OutputCache }] = await Promise.all([
-    import('./render/renderer.js'),
-    import('./diagrams/figure.js'),
-    import('./cache/keys.js'),
-    import('./cache/outputs.js'),
-  ]);
+  const [{ createRenderer }, { buildKeys }, { OutputCache }] = await Promise.all([import('./render/renderer.js'), import('./cache/keys.js'), import('./cache/outputs.js')]);
   const cache = new OutputCache(cacheFolder(course.root, course.config, options));
   return withStagingFolder(outDir, options.lockWaitMs, async (staging) => {
     const context = {
@@ -310,7 +291,7 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
       plan: publication,
       buildDate: await sourceDate(allSources(course)),
       sourceDate,
-      render: checked.renderer ?? (await createRenderer(course, figureFor(checked.diagrams, diagramFigure))),
+      render: checked.renderer ?? (await createRenderer(course, checked.diagrams.results)),
       browser,
       cache,
       keys: await buildKeys(course),
@@ -339,6 +320,7 @@ async function buildWith(contentDir: string, options: BuildOptions, table: reado
       );
       before = new Set(after);
     }
+    await context.render.close();
     const summary = await summarise(staging, written);
     await cache.prune(formats);
     return { ...checked, published: true, outDir, formats, plan: publication, written: summary };

@@ -8,8 +8,6 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, type PDFRef, PDF
 import { SKIP, visit } from 'unist-util-visit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHtml } from 'hast-util-from-html';
-import { diagramHash } from '../src/diagrams/collect.js';
-import { diagramFigure } from '../src/diagrams/figure.js';
 import type { Course } from '../src/model/course.js';
 import { codeBackground } from '../src/outputs/pdf/body.js';
 import { addPrintFilters, layOutPart } from '../src/outputs/pdf/book-html.js';
@@ -293,11 +291,7 @@ describe('the print HTML of a part of a book', () => {
   it('gives every id once, resolves every in-document link, drops dark diagrams and darkens code colours', async () => {
     // Beside the first build's output, so the diagrams come from its cache.
     const checked = await check(content, { out: path.join(path.dirname(out), 'layout') });
-    const render = await createRenderer(checked.course, (block) => {
-      const hash = diagramHash(block.source);
-      const result = checked.diagrams.results.get(hash);
-      return result?.ok ? diagramFigure(result, block.caption, hash) : undefined;
-    });
+    const render = await createRenderer(checked.course, checked.diagrams.results);
     const env = addPrintFilters(createTemplateEnvironment(checked.course));
     const book = booksOf(checked.course, 'pdf')[0]!;
     const { html } = layOutPart(env, checked.course, render, book, book.sections[0]!, 5);

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Root } from 'mdast';
+import { workerCount } from '../shared/threads.js';
 import { summariseLesson, type LessonSummary } from './lesson.js';
 import type { ParseJob } from './parse-worker.js';
 
@@ -16,14 +16,14 @@ const workerFile = fileURLToPath(new URL('../../lib/load/parse-worker.js', impor
 export type Parsed = { summary: LessonSummary; tree: Root };
 
 /**
- * Parses many lessons, on worker threads when there are enough of them (one per core), else on
- * this thread. Results are the same either way: parsing is deterministic, and they are matched to
+ * Parses many lessons, on worker threads when there are enough of them (one per core, or
+ * COURSEBOOK_WORKERS), else on this thread. Results are the same either way: parsing is deterministic, and they are matched to
  * their lessons by position, never by completion order.
  * @param jobs the lessons to parse
  */
 export async function parseAll(jobs: Omit<ParseJob, 'id'>[]): Promise<Parsed[]> {
-  const threads = Math.min(os.availableParallelism(), Math.ceil(jobs.length / minimumForWorkers));
-  if (threads < 2 || !existsSync(workerFile)) return jobs.map((job) => summariseLesson(job.text, job.path, job.speeds));
+  const threads = Math.min(workerCount(jobs.length, minimumForWorkers), jobs.length);
+  if (threads < 1 || !existsSync(workerFile)) return jobs.map((job) => summariseLesson(job.text, job.path, job.speeds));
   const results: Parsed[] = new Array(jobs.length);
   let next = 0;
   const workers = Array.from({ length: threads }, () => new Worker(workerFile));

@@ -10,11 +10,25 @@ import path from 'node:path';
  */
 export async function writeOutput(outDir: string, relative: string, content: string | Uint8Array): Promise<void> {
   const target = path.join(outDir, ...relative.split('/'));
-  await mkdir(path.dirname(target), { recursive: true });
   // A new file renamed into place: a path hard-linked from the output cache is never written through.
   const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, content);
+  await inFolder(target, () => writeFile(temporary, content));
   await rename(temporary, target);
+}
+
+/**
+ * Runs a write into the folder of `target`, creating the folder when the write finds it missing.
+ * Note: trying first costs one failed open per new folder; creating the folder before every write
+ * cost the main thread more than templating the page (a recursive mkdir is a walk of stats).
+ */
+async function inFolder(target: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(path.dirname(target), { recursive: true });
+    await write();
+  }
 }
 
 /**
@@ -25,9 +39,8 @@ export async function writeOutput(outDir: string, relative: string, content: str
  */
 export async function copyOutput(source: string, outDir: string, relative: string): Promise<void> {
   const target = path.join(outDir, ...relative.split('/'));
-  await mkdir(path.dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
-  await copyFile(source, temporary);
+  await inFolder(target, () => copyFile(source, temporary));
   await rename(temporary, target);
 }
 

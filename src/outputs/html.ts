@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import type { Course, Lesson } from '../model/course.js';
 import { hashOf } from '../cache/fingerprint.js';
 import { bodyText } from '../render/lesson-body.js';
-import { relativeUrl, rewriteLinks } from '../render/links.js';
+import { copyForLinks, relativeUrl, rewriteLinks } from '../render/links.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
 import { courseStructuredData, jsonLdText, lessonStructuredData, sectionStructuredData, type UrlOf } from '../render/structured-data.js';
 import { siteLinkPolicy } from '../render/site-links.js';
@@ -75,14 +75,21 @@ export const htmlWriter: Writer = {
     const env = createTemplateEnvironment(course);
     const view = courseView(course, { home: outputPaths.home, section: outputPaths.section, lesson: outputPaths.lesson }, downloadsOf(context.plan));
     // Rendered bodies are not part of the tracked view: their sources are in the key.
-    const page = (template: string, key: string, file: string, pageView: object, bodies: () => Record<string, string>, extras?: () => Record<string, string>): Promise<boolean> =>
+    const page = (
+      template: string,
+      key: string,
+      file: string,
+      pageView: object,
+      bodies: () => Record<string, string> | Promise<Record<string, string>>,
+      extras?: () => Record<string, string>,
+    ): Promise<boolean> =>
       context.cache.cached(outDir, {
         format: 'html',
         key: hashOf(template, keys.base, key, file),
         files: [file],
         view: pageView,
         produce: async (tracked) => {
-          await writeOutput(outDir, file, renderTemplate(env, template, { ...tracked, ...bodies() }));
+          await writeOutput(outDir, file, renderTemplate(env, template, { ...tracked, ...(await bodies()) }));
           return extras?.();
         },
       });
@@ -91,7 +98,7 @@ export const htmlWriter: Writer = {
       const file = outputPaths.section(section);
       const introHtml = (): Record<string, string> => {
         const intro = render.intro(section);
-        return { introHtml: intro && section.intro ? render.html(rewriteLinks(structuredClone(intro), section.intro, siteLinkPolicy(course, file))) : '' };
+        return { introHtml: intro && section.intro ? render.html(rewriteLinks(copyForLinks(intro), section.intro, siteLinkPolicy(course, file))) : '' };
       };
       const jsonLd = jsonLdText(sectionStructuredData(course, section, jsonLdUrls(course, file)));
       await page('site/section.njk', keys.intro(section), file, { course: view, root: rootOf(file), section: view.sections[s]!, jsonLd }, introHtml);
@@ -115,14 +122,18 @@ export const htmlWriter: Writer = {
         limit(async () => {
           const file = outputPaths.lesson(lesson);
           let body: HastRoot | undefined;
-          const linkedBody = (): HastRoot => (body ??= rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
+          const linkedBody = (): HastRoot => (body ??= rewriteLinks(copyForLinks(render.body(lesson)), lesson, siteLinkPolicy(course, file)));
           const pageView = { course: view, root: rootOf(file), section: sectionView, lesson: lessonView, previous: lessons[index - 1]?.view, next: lessons[index + 1]?.view, jsonLd };
           const reused = await page(
             'site/lesson.njk',
             keys.lesson(lesson),
             file,
             pageView,
-            () => ({ bodyHtml: render.html(linkedBody()) }),
+            // Rendered on a worker thread while this one writes other pages.
+            async () => {
+              await render.prepare([lesson]);
+              return { bodyHtml: render.html(linkedBody()) };
+            },
             () => {
               const text = bodyText(linkedBody());
               texts.set(lesson, text);
@@ -151,7 +162,7 @@ export const htmlWriter: Writer = {
               text:
                 texts.get(lesson) ??
                 (await context.cache.extra('html', pageKey(lesson), 'search.txt')) ??
-                bodyText(rewriteLinks(structuredClone(render.body(lesson)), lesson, siteLinkPolicy(course, outputPaths.lesson(lesson)))),
+                bodyText(rewriteLinks(copyForLinks(render.body(lesson)), lesson, siteLinkPolicy(course, outputPaths.lesson(lesson)))),
             })),
           );
           shard = searchShard(entries);

@@ -17,7 +17,7 @@ import type { Course, Lesson, Section } from '../model/course.js';
 import { courseLabels, minutesLabel, sectionMinutes, sectionTotalLabel } from '../render/labels.js';
 import { practiceLabel, sectionPracticeMinutes } from '../render/practice-view.js';
 import { bodyText } from '../render/lesson-body.js';
-import { relativeUrl, rewriteLinks } from '../render/links.js';
+import { copyForLinks, relativeUrl, rewriteLinks } from '../render/links.js';
 import { courseStructuredData, lessonStructuredData, sectionStructuredData } from '../render/structured-data.js';
 import { outputPaths, publicUrl } from '../render/paths.js';
 import { apiLinkPolicy } from '../render/site-links.js';
@@ -113,7 +113,7 @@ function courseEntry(context: PublishContext): CourseEntry {
 
 /** A lesson's body for the API: the shared body with links relative to the site root (or absolute). */
 function lessonBody(context: PublishContext, lesson: Lesson): { html: string; text: string } {
-  const body = rewriteLinks(structuredClone(context.render.body(lesson)), lesson, apiLinkPolicy(context.course, lesson));
+  const body = rewriteLinks(copyForLinks(context.render.body(lesson)), lesson, apiLinkPolicy(context.course, lesson));
   return { html: context.render.html(body), text: bodyText(body) };
 }
 

@@ -1,4 +1,4 @@
-import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import type { Element, ElementContent, Root as HastRoot, RootContent } from 'hast';
 import { normalizeUri } from 'micromark-util-sanitize-uri';
 import { visit } from 'unist-util-visit';
 import { readableSchemes } from '../load/references.js';
@@ -80,7 +80,7 @@ function hrefFor(target: ReferenceTarget | undefined, url: string, policy: LinkP
  * become page (or chapter) addresses, assets their published paths. Links a medium cannot serve
  * become plain text, and so do links with a scheme no reader follows (only http, https, mailto and
  * tel survive); `javascript:`, `vbscript:` and `data:` links never survive.
- * @param body a clone of the neutral body of a lesson or section introduction
+ * @param body a clone of the neutral body of a lesson or section introduction, or its `copyForLinks`
  * @param source the lesson or introduction, whose resolved references say what each URL is
  * @param policy the medium's addressing
  */
@@ -107,6 +107,34 @@ export function rewriteLinks(body: HastRoot, source: Body, policy: LinkPolicy): 
     }
   });
   return body;
+}
+
+/** A copy of a node and the ancestors of its links and images, or undefined when it has none. */
+function copyLinked<T extends HastRoot | Element>(node: T): T | undefined {
+  let children: RootContent[] | undefined;
+  node.children.forEach((child, index) => {
+    if (child.type !== 'element') return;
+    const copy = copyLinked(child);
+    if (!copy) return;
+    children ??= [...node.children];
+    children[index] = copy;
+  });
+  const linking = node.type === 'element' && (node.tagName === 'a' || node.tagName === 'img');
+  if (!children && !linking) return undefined;
+  const copy = { ...node, children: children ?? [...node.children] };
+  if (node.type === 'element') (copy as Element).properties = { ...node.properties };
+  return copy as T;
+}
+
+/**
+ * A copy of a shared body for `rewriteLinks`, which changes only links, images and their parents'
+ * lists of children: those are copied, and every other subtree is the shared body's own.
+ * Note: cheaper than a structuredClone of a body full of highlighted code, but the copy must only
+ * be read (serialised, searched) once its links are rewritten; clone the body for any other change.
+ * @param body a shared body (see CourseRenderer)
+ */
+export function copyForLinks(body: HastRoot): HastRoot {
+  return copyLinked(body) ?? { ...body, children: [...body.children] };
 }
 
 /**

@@ -88,9 +88,9 @@ export interface BodyProcessorOptions extends CoursebookRehypeOptions {
  * (markdown/parse.ts, in worker threads), which also runs the course transforms (callouts,
  * directives, math checks). Splitting parse and render, instead of one processor with guarded
  * transforms, keeps those transforms out of this processor entirely, so they cannot run twice,
- * and keeps workers free of course plugins. The renderer runs this processor with
- * `runSync(clone of the lesson's mdast, file)`, where `file.data.constructs` holds the body's
- * construct handlers, and writers serialise with its `stringify`.
+ * and keeps parse workers free of course plugins. The renderer runs this processor, on a render
+ * worker or the main thread, with `runSync(clone of the lesson's mdast, file)`, where
+ * `file.data.constructs` holds the body's construct handlers, and writers serialise with its `stringify`.
  * Note: course plugins run on the tree at render time, after `check`: they change what readers
  * see, not what rules check. Their syntax extensions, if any, do not reach the parse.
  * @param options highlighter, diagram renderer, script policy and course plugins

@@ -1,17 +1,10 @@
-import type { Element, Root as HastRoot } from 'hast';
-import type { Root as MdastRoot } from 'mdast';
-import type { Highlighter } from 'shiki';
-import { visit } from 'unist-util-visit';
-import { VFile } from 'vfile';
-import { importPlugins } from '../config/plugins.js';
-import { CoursebookError } from '../shared/errors.js';
+import type { Root as HastRoot } from 'hast';
+import type { DiagramResult } from '../diagrams/cache.js';
+import { diagramHash } from '../diagrams/collect.js';
 import type { Course, Lesson, Section } from '../model/course.js';
-import { constructHandlers, type PracticeContext } from './constructs/index.js';
-import { prepareHighlighter } from './highlight.js';
-import { courseLabels } from './labels.js';
-import type { DiagramBlock } from './lesson-body.js';
-import { unlinkBareAnchors } from './links.js';
-import { bodyProcessor, PluginError } from './processor.js';
+import { requestedWorkers, workerCount } from '../shared/threads.js';
+import { prepareBodyRendering, renderSettings } from './body-render.js';
+import { RenderPool } from './render-pool.js';
 
 /** Renders each lesson body once per build and hands every writer the same tree. */
 export interface CourseRenderer {
@@ -21,65 +14,89 @@ export interface CourseRenderer {
   intro(section: Section): HastRoot | undefined;
   /** Serialises a body (or a clone of one, links rewritten) with the render processor's rehype-stringify. */
   html(body: HastRoot): string;
-  highlighter: Highlighter;
+  /**
+   * Renders lesson bodies ahead, on worker threads, so that `body` then returns them at once.
+   * Call it for the bodies an output is about to need; the ones already rendered cost nothing.
+   * Note: never rejects. A body a worker could not render is left to `body`, which renders it on
+   * this thread and throws the error readers of `body` expect.
+   * @param lessons the lessons whose bodies are about to be needed
+   */
+  prepare(lessons: readonly Lesson[]): Promise<void>;
+  /** Stops the worker threads, if any were started (they also stop by themselves when idle). */
+  close(): Promise<void>;
 }
 
-/** Code-block languages used anywhere in the course. */
-function languagesOf(course: Course): Set<string> {
-  const languages = new Set<string>(['text']);
-  for (const section of course.sections) {
-    if (section.intro) {
-      visit(section.intro.tree, 'code', (node) => {
-        if (node.lang) languages.add(node.lang);
-      });
-    }
-    for (const lesson of section.lessons) for (const lang of lesson.codeLanguages) languages.add(lang);
-  }
-  return languages;
-}
+/** Below this many lessons a course renders on the main thread, unless COURSEBOOK_WORKERS says otherwise. */
+const lessonsPerWorker = 24;
+
+/**
+ * Bodies that render on the main thread before workers are started, unless COURSEBOOK_WORKERS is
+ * set: a build after an edit renders a few bodies, fewer than starting a worker (Shiki and all) costs.
+ */
+const mainThreadFirst = 12;
 
 /**
  * Prepares rendering for a build: the highlighter with every language the course uses, the
- * course's plugins, the render processor (see processor.ts) and a cache of lesson bodies.
+ * course's plugins, the render processor (see processor.ts) and a cache of lesson bodies. Bodies
+ * render on this thread when first asked for with `body`, or on worker threads when `prepare`d.
+ * Either way a body is the same tree, so the output does not depend on COURSEBOOK_WORKERS.
  * Note: a course plugin that throws while rendering a body stops the build with a CoursebookError
  * naming the plugin and the file; `check` renders every body first when the course has plugins,
  * so it is normally reported there as a `plugin-error` diagnostic (see rules/plugin-error.ts).
  * @param course the checked course
- * @param renderDiagram turns a mermaid block into an SVG figure, when diagrams are rendered
+ * @param diagrams the rendered diagrams by hash, when diagrams are rendered
  * @throws PluginError when a course plugin throws while attaching
  */
-export async function createRenderer(course: Course, renderDiagram?: (block: DiagramBlock) => Element | undefined): Promise<CourseRenderer> {
-  const highlighter = await prepareHighlighter(languagesOf(course));
-  const plugins = await importPlugins(course.config.plugins);
-  const processor = bodyProcessor({ highlighter, renderDiagram, allowScripts: course.config.allowScripts, ...plugins });
-  const labels = courseLabels(course);
-  const render = (tree: MdastRoot, filePath: string, context: PracticeContext): HastRoot => {
-    const file = new VFile({ path: filePath });
-    file.data.constructs = constructHandlers(context);
-    try {
-      return unlinkBareAnchors(processor.runSync(structuredClone(tree), file) as HastRoot);
-    } catch (cause) {
-      // Markdown nesting is bounded when parsing; raw HTML nested thousands deep can still exhaust the stack here.
-      if (cause instanceof RangeError) throw new CoursebookError(`${filePath}: its raw HTML is nested too deeply to render (${cause.message}). Flatten the nested HTML elements.`, { cause });
-      if (cause instanceof PluginError) throw new CoursebookError(`${filePath}: the plugin \`${cause.plugin}\` (course.yml) failed: ${cause.message}`, { cause });
-      throw cause;
-    }
-  };
+export async function createRenderer(course: Course, diagrams?: ReadonlyMap<string, DiagramResult>): Promise<CourseRenderer> {
+  const settings = renderSettings(course);
+  const local = await prepareBodyRendering(settings, (hash) => diagrams?.get(hash));
+  const lessonCount = course.sections.reduce((sum, section) => sum + section.lessons.length, 0);
+  const threads = RenderPool.available() ? workerCount(lessonCount, lessonsPerWorker) : 0;
+  const pool = threads > 0 ? new RenderPool(settings, threads) : undefined;
+  let onMainThread = requestedWorkers() === undefined ? mainThreadFirst : 0;
   const bodies = new Map<Lesson, HastRoot>();
+  const pending = new Map<Lesson, Promise<void>>();
   const intros = new Map<Section, HastRoot>();
+  const diagramsOf = (lesson: Lesson): [string, DiagramResult][] =>
+    lesson.diagrams.flatMap(({ source }) => {
+      const hash = diagramHash(source);
+      const result = diagrams?.get(hash);
+      return result ? [[hash, result] as [string, DiagramResult]] : [];
+    });
+  const renderAhead = (lesson: Lesson): Promise<void> | undefined => {
+    if (!pool || bodies.has(lesson)) return undefined;
+    if (onMainThread > 0) {
+      // `body` renders it here when it is asked for.
+      onMainThread--;
+      return undefined;
+    }
+    let rendering = pending.get(lesson);
+    if (!rendering) {
+      const source = { tree: lesson.tree, path: lesson.path, lessonId: lesson.id, practice: lesson.practice };
+      rendering = pool.render(source, diagramsOf(lesson)).then((body) => {
+        if (body && !bodies.has(lesson)) bodies.set(lesson, body);
+        pending.delete(lesson);
+      });
+      pending.set(lesson, rendering);
+    }
+    return rendering;
+  };
   return {
-    highlighter,
-    html: (body) => processor.stringify(body),
+    html: local.html,
     body(lesson) {
       let body = bodies.get(lesson);
-      if (!body) bodies.set(lesson, (body = render(lesson.tree, lesson.path, { labels, lessonId: lesson.id, practice: lesson.practice })));
+      if (!body) bodies.set(lesson, (body = local.render({ tree: lesson.tree, path: lesson.path, lessonId: lesson.id, practice: lesson.practice })));
       return body;
     },
     intro(section) {
       if (!section.intro) return undefined;
       let body = intros.get(section);
-      if (!body) intros.set(section, (body = render(section.intro.tree, section.file?.path ?? section.path, { labels })));
+      if (!body) intros.set(section, (body = local.render({ tree: section.intro.tree, path: section.file?.path ?? section.path })));
       return body;
     },
+    async prepare(lessons) {
+      await Promise.all(lessons.map(renderAhead));
+    },
+    close: async () => pool?.close(),
   };
 }

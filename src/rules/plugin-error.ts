@@ -1,9 +1,8 @@
-import type { Element } from 'hast';
 import { configFileName } from '../config/load.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { CoursebookError } from '../shared/errors.js';
 import type { Course } from '../model/course.js';
-import type { DiagramBlock } from '../render/lesson-body.js';
+import type { DiagramResult } from '../diagrams/cache.js';
 import { PluginError } from '../render/processor.js';
 import { createRenderer, type CourseRenderer } from '../render/renderer.js';
 
@@ -24,15 +23,15 @@ function pluginFailure(error: unknown): PluginError | undefined {
  * Note: a course without plugins is not rendered here: Coursebook's own rendering is checked by
  * the other rules, and rendering costs a highlighter.
  * @param course the loaded course
- * @param renderDiagram the build's diagram figures
+ * @param diagrams the build's rendered diagrams, by hash
  * @returns the diagnostics, and the renderer when every body rendered
  */
-export async function checkPlugins(course: Course, renderDiagram?: (block: DiagramBlock) => Element | undefined): Promise<{ diagnostics: Diagnostic[]; renderer?: CourseRenderer }> {
+export async function checkPlugins(course: Course, diagrams?: ReadonlyMap<string, DiagramResult>): Promise<{ diagnostics: Diagnostic[]; renderer?: CourseRenderer }> {
   const { remark, rehype } = course.config.plugins;
   if (remark.length + rehype.length === 0) return { diagnostics: [] };
   let renderer: CourseRenderer;
   try {
-    renderer = await createRenderer(course, renderDiagram);
+    renderer = await createRenderer(course, diagrams);
   } catch (error) {
     const failure = pluginFailure(error);
     if (!failure) throw error;
@@ -64,6 +63,8 @@ export async function checkPlugins(course: Course, renderDiagram?: (block: Diagr
       );
     }
   };
+  // On worker threads first; a body a plugin fails on is rendered again below, where it throws.
+  await renderer.prepare(course.sections.flatMap((section) => section.lessons));
   for (const section of course.sections) {
     if (section.intro && section.file) attempt(section.file.path, `the introduction of section ${section.number}`, () => renderer.intro(section));
     for (const lesson of section.lessons) attempt(lesson.path, `lesson ${lesson.id}`, () => renderer.body(lesson));
