@@ -153,7 +153,7 @@ export function sourceDates(course: Course, fixed: Date | undefined): (files: st
 }
 
 /** Every source of the course: course.yml, each section.md, each lesson. */
-const allSources = (course: Course): string[] => ['course.yml', ...course.sections.flatMap((section) => [section.path, ...section.lessons.map((lesson) => lesson.path)])];
+export const allSources = (course: Course): string[] => ['course.yml', ...course.sections.flatMap((section) => [section.path, ...section.lessons.map((lesson) => lesson.path)])];
 
 /**
  * The date of the whole course: SOURCE_DATE_EPOCH when set, else the newest modification time of
@@ -261,10 +261,10 @@ async function summarise(folder: string, written: Map<string, string[]>): Promis
 }
 
 /** Whether course.yml names remark or rehype plugins. */
-const hasPlugins = (course: Course): boolean => course.config.plugins.remark.length + course.config.plugins.rehype.length > 0;
+export const hasPlugins = (course: Course): boolean => course.config.plugins.remark.length + course.config.plugins.rehype.length > 0;
 
 /** The diagram figure for a mermaid block, from the diagrams `check` rendered. */
-function figureFor(diagrams: PreparedDiagrams, diagramFigure: typeof import('./diagrams/figure.js')['diagramFigure']): (block: DiagramBlock) => Element | undefined {
+export function figureFor(diagrams: PreparedDiagrams, diagramFigure: typeof import('./diagrams/figure.js')['diagramFigure']): (block: DiagramBlock) => Element | undefined {
   return (block) => {
     const hash = diagramHash(block.source);
     const result = diagrams.results.get(hash);
