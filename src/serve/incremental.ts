@@ -1,6 +1,7 @@
 import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserSession } from '../browser/chromium.js';
+import type { BuildKeys } from '../cache/keys.js';
 import { cacheFolder } from '../cache/folder.js';
 import { hashOf } from '../cache/fingerprint.js';
 import { countBySeverity, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -15,7 +16,7 @@ import { readSource } from '../load/source.js';
 import { readingSpeeds } from '../markdown/words.js';
 import type { Course, Lesson, Section } from '../model/course.js';
 import { loadWriter, writers, type WriterEntry } from '../outputs/index.js';
-import { plan, type PublicationPlan } from '../outputs/plan.js';
+import { plan, type Artifact, type PublicationPlan } from '../outputs/plan.js';
 import type { Writer } from '../outputs/writer.js';
 import { validateOutDir } from '../outputs/out-dir.js';
 import { allSources, build, figureFor, hasPlugins, selectWriters, sourceDateEpoch, withStagingFolder } from '../pipeline.js';
@@ -58,6 +59,11 @@ export interface ServeState {
   mtimes: Map<string, number>;
   /** The planned artifact paths of the last publish. */
   planned: string;
+  /**
+   * Cache-key hashes, kept while templates and settings stay (a change to either is a full build);
+   * a lesson's hash is remembered by its object, and a saved lesson is a new object.
+   */
+  keys?: BuildKeys;
 }
 
 /** What one serve build did, for the terminal and the reload event. */
@@ -121,6 +127,7 @@ async function publishInto(state: ServeState, folder: string, publication: Publi
     state.languages = languages;
   }
   const sourceDate = datesFrom(state);
+  state.outputs.startRebuild();
   const context = {
     course,
     outDir: folder,
@@ -130,11 +137,28 @@ async function publishInto(state: ServeState, folder: string, publication: Publi
     render: state.renderer,
     browser: state.options.browser,
     cache: state.outputs,
-    keys: await buildKeys(course),
+    keys: (state.keys ??= await buildKeys(course)),
     log: () => {},
     progress: () => {},
   };
   for (const writer of state.selected) await writer.publish({ ...context, artifacts: publication.of(writer.name) });
+}
+
+/**
+ * The same plan, its downloads sorted by section in one pass: pages and documents ask for every
+ * section's, and filtering every artifact each time costs a rebuild tens of milliseconds.
+ */
+function indexDownloads(publication: PublicationPlan): PublicationPlan {
+  const bySection = new Map<Section | undefined, Artifact[]>();
+  for (const artifact of publication.artifacts) {
+    if (!artifact.download || (artifact.scope !== 'course' && artifact.scope !== 'section')) continue;
+    const owner = artifact.scope === 'section' ? artifact.section : undefined;
+    if (artifact.scope === 'section' && !owner) continue;
+    let list = bySection.get(owner);
+    if (!list) bySection.set(owner, (list = []));
+    list.push(artifact);
+  }
+  return { ...publication, downloads: (section) => [...(bySection.get(section) ?? [])] };
 }
 
 const plannedPaths = (publication: PublicationPlan): string => publication.artifacts.map((artifact) => artifact.path).join('\n');
@@ -176,7 +200,7 @@ export async function serveBuild(root: string, options: ServeBuildOptions): Prom
   crossCheck(state);
   const report = { state, diagnostics: state.diagnostics, fileCount: state.fileCount, full: true, reread: lessonCount(course), written: [] as string[] };
   if (countBySeverity(state.diagnostics).errors > 0) return { ...report, published: false };
-  const publication = plan(course, selected, options.writers ?? writers);
+  const publication = indexDownloads(plan(course, selected, options.writers ?? writers));
   await withStagingFolder(options.out, undefined, async (staging) => {
     await publishInto(state, staging, publication);
     await state.outputs.prune(options.formats);
@@ -288,7 +312,7 @@ export async function serveRebuild(state: ServeState, changed: string[]): Promis
   crossCheck(state);
   const report = { state, diagnostics: state.diagnostics, fileCount: state.fileCount, full: false, reread: lessons.length, written: [] as string[] };
   if (countBySeverity(state.diagnostics).errors > 0) return { ...report, published: false };
-  const publication = plan(state.course, state.selected, state.options.writers ?? writers);
+  const publication = indexDownloads(plan(state.course, state.selected, state.options.writers ?? writers));
   if (plannedPaths(publication) !== state.planned) return full();
   await publishInto(state, state.options.out, publication);
   return { ...report, published: true, written: state.outputs.takeWritten() };
