@@ -176,7 +176,15 @@ export const jsonWriter: Writer = {
         section: entry,
         schemaOrg: asSchemaOrg(sectionStructuredData(course, section, siteUrl)),
       };
-      await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
+      // The document is its own key: a rebuild after one lesson's edit rewrites only its section's.
+      await context.cache.cached(outDir, {
+        format: 'json',
+        key: hashOf('json-section', context.keys.base, sectionDocument),
+        files: [outputPaths.sectionApi(section)],
+        produce: async () => {
+          await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
+        },
+      });
       for (const [position, lesson] of section.lessons.entries()) {
         tasks.push(
           limit(async () => {

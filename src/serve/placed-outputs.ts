@@ -53,6 +53,19 @@ export class PlacedOutputs extends OutputCache {
     super(folder);
   }
 
+  /** Extras already read, by format, key and name: an entry's extras never change under its key. */
+  private readonly extras = new Map<string, string>();
+
+  override async extra(format: string, key: string, name: string): Promise<string | undefined> {
+    const id = `${format}#${key}#${name}`;
+    const known = this.extras.get(id);
+    if (known !== undefined) return known;
+    const text = await super.extra(format, key, name);
+    // Kept only while small (a lesson's search text, a section's shard), so a long session stays lean.
+    if (text !== undefined && text.length < 1_000_000) this.extras.set(id, text);
+    return text;
+  }
+
   /** Forgets every placed file: the folder was replaced by a full build. */
   forget(): void {
     this.placed.clear();
