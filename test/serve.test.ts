@@ -478,10 +478,10 @@ describe('serve after a sequence of edits equals a fresh build', () => {
     expect(differing).toEqual([]);
   };
 
-  it('a lesson body edit re-reads that lesson and writes only its page and document', async () => {
+  it('a lesson body edit re-reads that lesson and writes only its page, its API document and its section document', async () => {
     const saved = await save(() => writeFileSync(source('03-grundlagen', '05-fuenfte.md'), `${readFileSync(source('03-grundlagen', '05-fuenfte.md'), 'utf8')}\nA sentence saved while serving.\n`));
-    expect(saved.status).toMatch(/1 lesson re-read, 2 files written/);
-    expect(saved.pages).toEqual(['03-grundlagen/05-fuenfte.html', 'api/lessons/3.5.json']);
+    expect(saved.status).toMatch(/1 lesson re-read, 3 files written/);
+    expect(saved.pages).toEqual(['03-grundlagen/05-fuenfte.html', 'api/lessons/3.5.json', 'api/sections/3.json']);
     await expectSameAsFreshBuild();
   });
 
