@@ -105,14 +105,15 @@ export async function serve(contentDir: string, options: ServeOptions): Promise<
   let stopping = false;
 
   let state: ServeState | undefined;
-  const reportResult = (result: ServeBuildReport, ms: number, verb: string, changed: string[]): void => {
+  const reportResult = (result: ServeBuildReport, ms: number, verb: string, changed: string[], cpu: NodeJS.CpuUsage): void => {
     state = result.state;
     if (result.diagnostics.length > 0) {
       terminal.stdout(formatDiagnostics('text', result.diagnostics, { root, cwd: terminal.cwd, fileCount: result.fileCount, colors: c }));
     }
     if (result.published) {
       const cause = changed.length === 0 ? '' : ` after a change to ${relative(changed[0]!)}${changed.length > 1 ? ` and ${changed.length - 1} more` : ''}`;
-      terminal.stderr(`${c.green('✓')} ${verb} in ${duration(ms)}${cause}: ${whatWasDone(result)}\n`);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      terminal.stderr(`${c.green('✓')} ${verb} in ${duration(ms)} (${duration(cpuMs)} CPU)${cause}: ${whatWasDone(result)}\n`);
       events.reload(result.full ? undefined : result.written);
       return;
     }
@@ -123,8 +124,10 @@ export async function serve(contentDir: string, options: ServeOptions): Promise<
 
   const rebuild = async (changed: string[]): Promise<void> => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     try {
-      reportResult(await (state ? serveRebuild(state, changed) : serveBuild(root, buildOptions)), performance.now() - started, 'Rebuilt', changed);
+      const result = await (state ? serveRebuild(state, changed) : serveBuild(root, buildOptions));
+      reportResult(result, performance.now() - started, 'Rebuilt', changed, process.cpuUsage(cpu));
     } catch (error) {
       // The next save loads the whole course again: this one may have left the kept course half-changed.
       state = undefined;
@@ -158,7 +161,8 @@ export async function serve(contentDir: string, options: ServeOptions): Promise<
     const port = options.port === undefined ? await listen(server, host, defaultServePort, portTries) : await listen(server, host, options.port, 1);
     watcher = startWatching();
     const started = performance.now();
-    reportResult(await queue.hold(serveBuild(root, buildOptions)), performance.now() - started, 'Built', []);
+    const cpu = process.cpuUsage();
+    reportResult(await queue.hold(serveBuild(root, buildOptions)), performance.now() - started, 'Built', [], process.cpuUsage(cpu));
     return port;
   };
 
