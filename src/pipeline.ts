@@ -148,7 +148,7 @@ export function sourceDates(course: Course, fixed: Date | undefined): (files: st
 }
 
 /** Every source of the course: course.yml, each section.md, each lesson. */
-const allSources = (course: Course): string[] => ['course.yml', ...course.sections.flatMap((section) => [section.path, ...section.lessons.map((lesson) => lesson.path)])];
+export const allSources = (course: Course): string[] => ['course.yml', ...course.sections.flatMap((section) => [section.path, ...section.lessons.map((lesson) => lesson.path)])];
 
 /**
  * The date of the whole course: SOURCE_DATE_EPOCH when set, else the newest modification time of
@@ -256,7 +256,7 @@ async function summarise(folder: string, written: Map<string, string[]>): Promis
 }
 
 /** Whether course.yml names remark or rehype plugins. */
-const hasPlugins = (course: Course): boolean => course.config.plugins.remark.length + course.config.plugins.rehype.length > 0;
+export const hasPlugins = (course: Course): boolean => course.config.plugins.remark.length + course.config.plugins.rehype.length > 0;
 
 async function buildWith(contentDir: string, options: BuildOptions, table: readonly WriterEntry[], selected: Writer[], browser: BrowserSession): Promise<BuildResult> {
   const formats = selected.map((writer) => writer.name);

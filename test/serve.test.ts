@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -198,7 +198,7 @@ describe('coursebook serve', () => {
       console.log(`serve: edit-to-reload latency on the valid fixture: ${latency.toFixed(0)} ms`);
       expect(latency).toBeLessThan(3000);
       expect((await get(session.url, '/03-grundlagen/03-dritte.html')).body).toContain('A sentence added while serving.');
-      expect(printed.stderr.join('')).toMatch(/✓ Rebuilt in \d+ ms after a change to .*03-dritte\.md/);
+      expect(printed.stderr.join('')).toMatch(/✓ Rebuilt in [\d.]+ m?s \([\d.]+ m?s CPU\) after a change to .*03-dritte\.md: 1 lesson re-read, 3 files written/);
     } finally {
       stream.close();
     }
@@ -421,5 +421,109 @@ process.exitCode = await runCli(${JSON.stringify(args)}, { stdout: (t) => proces
       await course.cleanup();
       await scratch.cleanup();
     }
+  });
+});
+
+/** Every file under a folder with its bytes, by path (forward slashes). */
+function folderBytes(folder: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    files.set(path.relative(folder, file).split(path.sep).join('/'), readFileSync(file));
+  }
+  return files;
+}
+
+describe('serve after a sequence of edits equals a fresh build', () => {
+  let course: { dir: string; cleanup: () => Promise<void> };
+  let scratch: { dir: string; cleanup: () => Promise<void> };
+  let session: ServeSession;
+  let stream: EventStream;
+  let fresh = 0;
+  const printed = captureTerminal();
+  const source = (...parts: string[]): string => path.join(course.dir, ...parts);
+
+  beforeAll(async () => {
+    course = await scratchCopy(fixture('valid', 'content'));
+    scratch = await scratchDir();
+    session = await serve(course.dir, { out: path.join(scratch.dir, 'site'), port: 0, terminal: printed.terminal });
+    stream = await EventStream.open(session.url);
+  });
+  afterAll(async () => {
+    stream?.close();
+    await session?.close();
+    await course?.cleanup();
+    await scratch?.cleanup();
+  });
+
+  /** Saves, waits for the reload, and returns its data and the status line serve printed. */
+  const save = async (change: () => void): Promise<{ pages?: string[]; status: string }> => {
+    const since = performance.now();
+    const lines = printed.stderr.length;
+    change();
+    const reload = await stream.next('reload', since, 30_000);
+    return { ...(reload.data as { pages?: string[] }), status: printed.stderr.slice(lines).join('') };
+  };
+
+  /** The serve folder, file by file, against `build --format html,json --no-cache` of the same sources. */
+  const expectSameAsFreshBuild = async (): Promise<void> => {
+    const out = path.join(scratch.dir, `fresh-${++fresh}`);
+    const built = await cli(['build', course.dir, '--out', out, '--format', 'html,json', '--no-cache']);
+    expect(built.code, built.stderr).toBe(0);
+    const expected = folderBytes(out);
+    const served = folderBytes(session.outDir);
+    expect([...served.keys()].sort()).toEqual([...expected.keys()].sort());
+    const differing = [...expected].filter(([file, bytes]) => !served.get(file)!.equals(bytes)).map(([file]) => file);
+    expect(differing).toEqual([]);
+  };
+
+  it('a lesson body edit re-reads that lesson and writes only its page, its API document and its section document', async () => {
+    const saved = await save(() => writeFileSync(source('03-grundlagen', '05-fuenfte.md'), `${readFileSync(source('03-grundlagen', '05-fuenfte.md'), 'utf8')}\nA sentence saved while serving.\n`));
+    expect(saved.status).toMatch(/1 lesson re-read, 3 files written/);
+    expect(saved.pages).toEqual(['03-grundlagen/05-fuenfte.html', 'api/lessons/3.5.json', 'api/sections/3.json']);
+    await expectSameAsFreshBuild();
+  });
+
+  it('a title edit also rewrites the neighbours and the section page', async () => {
+    const file = source('03-grundlagen', '05-fuenfte.md');
+    const saved = await save(() => writeFileSync(file, readFileSync(file, 'utf8').replace(/^title: .*$/m, 'title: "Ein neuer Titel"')));
+    expect(saved.status).toMatch(/1 lesson re-read/);
+    expect(saved.pages).toEqual(expect.arrayContaining(['03-grundlagen/04-vierte.html', '03-grundlagen/05-fuenfte.html', '03-grundlagen/06-sechste.html', '03-grundlagen/index.html']));
+    expect(saved.pages).not.toContain('04-more/01-more.html');
+    await expectSameAsFreshBuild();
+  });
+
+  it('adding a lesson builds the whole course again', async () => {
+    const saved = await save(() =>
+      writeFileSync(source('04-more', '02-added.md'), '---\nlesson: 4.2\ntitle: Added while serving\nsummary: A new lesson.\nminutes: 1\n---\n\nWords of a lesson added while serving.\n'),
+    );
+    expect(saved.status).toMatch(/every file written/);
+    await expectSameAsFreshBuild();
+  });
+
+  it('removing a lesson builds the whole course again, and its pages go', async () => {
+    await save(() => rmSync(source('04-more', '02-added.md')));
+    expect(existsSync(path.join(session.outDir, '04-more', '02-added.html'))).toBe(false);
+    await expectSameAsFreshBuild();
+  });
+
+  it('a course.yml edit builds the whole course again', async () => {
+    const saved = await save(() => writeFileSync(source('course.yml'), readFileSync(source('course.yml'), 'utf8').replace('Ada Lovelace', 'Ada King')));
+    expect(saved.status).toMatch(/every file written/);
+    await expectSameAsFreshBuild();
+  });
+
+  it('an asset edit builds the whole course again', async () => {
+    const image = source('images', 'cafe.svg');
+    await save(() => writeFileSync(image, readFileSync(image, 'utf8').replace('</svg>', '<!-- edited --></svg>')));
+    await expectSameAsFreshBuild();
+  });
+
+  it('a body edit after all of that is incremental again', async () => {
+    const file = source('04-more', '01-more.md');
+    const saved = await save(() => writeFileSync(file, readFileSync(file, 'utf8').replace('Words in a paragraph.', 'Words in a [linked](../03-grundlagen/05-fuenfte.md) paragraph.')));
+    expect(saved.status).toMatch(/1 lesson re-read/);
+    await expectSameAsFreshBuild();
   });
 });

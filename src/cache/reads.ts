@@ -13,7 +13,8 @@ export interface ReadSet {
   digest: string;
 }
 
-const separator = '\u001f';
+/** Joins the segments of a recorded path. */
+export const separator = '\u001f';
 
 /** How a value found at a path is remembered: primitives as themselves, objects by their shape. */
 function describe(value: unknown): string {
@@ -83,9 +84,13 @@ export function trackReads<T extends object>(root: T): { view: T; readSet(): Rea
   };
 }
 
-/** Evaluates one recorded path on a view, the way `trackReads` described it. */
-function valueAt(root: object, path: string): string {
-  const segments = path.split(separator);
+/**
+ * Evaluates one recorded path on a view, the way `trackReads` described it.
+ * @param root the view
+ * @param path a path of a `ReadSet`, or its segments already split
+ */
+export function valueAt(root: object, path: string | readonly string[]): string {
+  const segments = typeof path === 'string' ? path.split(separator) : path;
   let value: unknown = root;
   for (let index = 0; index < segments.length; index++) {
     const segment = segments[index]!;

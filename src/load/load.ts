@@ -194,7 +194,7 @@ async function listAssetFolders(root: string, bodies: Body[], diagnostics: Diagn
 }
 
 /** A lesson file read from disk, before it is parsed or looked up in the cache. */
-interface LessonSource {
+export interface LessonSource {
   fileName: string;
   path: string;
   text: string;
@@ -273,8 +273,9 @@ async function loadSection(name: string, absolute: string, realRoot: string, dia
  * Builds a lesson from its summary. The tree is kept when it was just parsed, else parsed when a
  * writer first asks for it: a lesson whose outputs all come from the cache is never parsed.
  * Either way its links with a scheme course.yml maps are rewritten to the mapped URL.
+ * Note: exported for `serve`, which rebuilds one saved lesson without loading the course again.
  */
-function lessonFrom(section: Section, source: LessonSource, summary: LessonSummary, parsedTree: Root | undefined, config: CourseConfig): Lesson {
+export function lessonFrom(section: Section, source: LessonSource, summary: LessonSummary, parsedTree: Root | undefined, config: CourseConfig): Lesson {
   let tree = parsedTree && applyLinkSchemes(parsedTree, config.linkSchemes);
   const prefix = splitPrefix(source.fileName.replace(/\.md$/i, ''));
   // Without a valid `lesson` field (already reported), the number falls back to the file position.
@@ -306,7 +307,7 @@ function lessonFrom(section: Section, source: LessonSource, summary: LessonSumma
  * Puts lessons under their section's declared groups, in declared order; lessons whose group is
  * not declared (or that have none) go to a trailing untitled group so nothing is lost.
  */
-function groupLessons(titles: string[], lessons: Lesson[]): LessonGroup[] {
+export function groupLessons(titles: string[], lessons: Lesson[]): LessonGroup[] {
   const groups: LessonGroup[] = titles.map((title) => ({ title, lessons: [] }));
   const loose: Lesson[] = [];
   for (const lesson of lessons) {

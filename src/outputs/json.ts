@@ -41,6 +41,16 @@ function downloadUrls(context: PublishContext, section?: Section): Record<string
   return Object.fromEntries(context.plan.downloadFormats.map((format) => [format, built.get(format) ?? null]));
 }
 
+/** Each lesson's source hash, by lesson: `serve` keeps unchanged lessons between rebuilds, so each text is hashed once. */
+const contentHashes = new WeakMap<Lesson, string>();
+
+/** The `sha256:` hash of a lesson's source text. */
+function contentHashOf(lesson: Lesson): string {
+  let hash = contentHashes.get(lesson);
+  if (!hash) contentHashes.set(lesson, (hash = `sha256:${createHash('sha256').update(String(lesson.file.value)).digest('hex')}`));
+  return hash;
+}
+
 function lessonEntry(course: Course, lesson: Lesson): LessonEntry {
   return {
     id: lesson.id,
@@ -64,7 +74,7 @@ function lessonEntry(course: Course, lesson: Lesson): LessonEntry {
     headings: lesson.headings.map(({ depth, text, id }) => ({ depth, text, id })),
     url: publicUrl(course, outputPaths.lesson(lesson)),
     apiUrl: publicUrl(course, outputPaths.lessonApi(lesson)),
-    contentHash: `sha256:${createHash('sha256').update(String(lesson.file.value)).digest('hex')}`,
+    contentHash: contentHashOf(lesson),
   };
 }
 
@@ -176,7 +186,15 @@ export const jsonWriter: Writer = {
         section: entry,
         schemaOrg: asSchemaOrg(sectionStructuredData(course, section, siteUrl)),
       };
-      await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
+      // The document is its own key: a rebuild after one lesson's edit rewrites only its section's.
+      await context.cache.cached(outDir, {
+        format: 'json',
+        key: hashOf('json-section', context.keys.base, sectionDocument),
+        files: [outputPaths.sectionApi(section)],
+        produce: async () => {
+          await writeDocument(outDir, outputPaths.sectionApi(section), apiDocumentSchemas.section, sectionDocument);
+        },
+      });
       for (const [position, lesson] of section.lessons.entries()) {
         tasks.push(
           limit(async () => {

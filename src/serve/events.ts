@@ -41,10 +41,13 @@ export class LiveEvents {
     response.on('close', () => this.clients.delete(response));
   }
 
-  /** Tells every page that a build succeeded: they reload (which also clears any overlay). */
-  reload(): void {
+  /**
+   * Tells every page that a build succeeded: they reload (which also clears any overlay).
+   * @param pages the files the build wrote, relative to the served folder, when it knows them
+   */
+  reload(pages?: string[]): void {
     this.problems = undefined;
-    this.write(frame('reload', {}));
+    this.write(frame('reload', pages ? { pages } : {}));
   }
 
   /**

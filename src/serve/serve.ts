@@ -4,11 +4,11 @@ import { browserSession } from '../browser/chromium.js';
 import { countBySeverity } from '../diagnostics/diagnostic.js';
 import { formatDiagnostics } from '../diagnostics/reporters.js';
 import { CoursebookError } from '../shared/errors.js';
-import { build, type BuildResult } from '../pipeline.js';
 import { onInterrupt } from '../process/interrupt.js';
 import { builtinTemplates } from '../render/templates.js';
 import { LiveEvents } from './events.js';
 import { defaultServeFormats, defaultServePort } from './defaults.js';
+import { serveBuild, serveRebuild, type ServeBuildReport, type ServeState } from './incremental.js';
 import { diagnosticsReport, errorReport } from './problems.js';
 import { BuildQueue } from './queue.js';
 import { createSiteServer, listen } from './server.js';
@@ -74,6 +74,13 @@ function urlOf(host: string, port: number): string {
   return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`;
 }
 
+/** What a serve build did: "1 lesson re-read, 3 files written" or "1,100 lessons read, all files written". */
+function whatWasDone(result: ServeBuildReport): string {
+  const lessons = `${result.reread} ${result.reread === 1 ? 'lesson' : 'lessons'}`;
+  if (result.full) return `${lessons} read, every file written`;
+  return `${lessons} re-read, ${result.written.length} ${result.written.length === 1 ? 'file' : 'files'} written`;
+}
+
 const duration = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
 
 /**
@@ -97,14 +104,17 @@ export async function serve(contentDir: string, options: ServeOptions): Promise<
   const buildOptions = { out: outDir, formats: options.formats ?? [...defaultServeFormats], cache: options.cache ?? true, browser };
   let stopping = false;
 
-  const reportResult = (result: BuildResult, ms: number, verb: string, changed: string[]): void => {
+  let state: ServeState | undefined;
+  const reportResult = (result: ServeBuildReport, ms: number, verb: string, changed: string[], cpu: NodeJS.CpuUsage): void => {
+    state = result.state;
     if (result.diagnostics.length > 0) {
-      terminal.stdout(formatDiagnostics('text', result.diagnostics, { root: result.course.root, cwd: terminal.cwd, fileCount: result.fileCount, colors: c }));
+      terminal.stdout(formatDiagnostics('text', result.diagnostics, { root, cwd: terminal.cwd, fileCount: result.fileCount, colors: c }));
     }
     if (result.published) {
       const cause = changed.length === 0 ? '' : ` after a change to ${relative(changed[0]!)}${changed.length > 1 ? ` and ${changed.length - 1} more` : ''}`;
-      terminal.stderr(`${c.green('✓')} ${verb} in ${duration(ms)}${cause}\n`);
-      events.reload();
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      terminal.stderr(`${c.green('✓')} ${verb} in ${duration(ms)} (${duration(cpuMs)} CPU)${cause}: ${whatWasDone(result)}\n`);
+      events.reload(result.full ? undefined : result.written);
       return;
     }
     const { errors } = countBySeverity(result.diagnostics);
@@ -114,9 +124,13 @@ export async function serve(contentDir: string, options: ServeOptions): Promise<
 
   const rebuild = async (changed: string[]): Promise<void> => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     try {
-      reportResult(await build(root, buildOptions), performance.now() - started, 'Rebuilt', changed);
+      const result = await (state ? serveRebuild(state, changed) : serveBuild(root, buildOptions));
+      reportResult(result, performance.now() - started, 'Rebuilt', changed, process.cpuUsage(cpu));
     } catch (error) {
+      // The next save loads the whole course again: this one may have left the kept course half-changed.
+      state = undefined;
       // A build cut short by closing the session is not a failure to show.
       if (stopping) return;
       const message = error instanceof CoursebookError ? error.message : `unexpected failure: ${(error as Error).message ?? String(error)}`;
@@ -147,7 +161,8 @@ export async function serve(contentDir: string, options: ServeOptions): Promise<
     const port = options.port === undefined ? await listen(server, host, defaultServePort, portTries) : await listen(server, host, options.port, 1);
     watcher = startWatching();
     const started = performance.now();
-    reportResult(await queue.hold(build(root, buildOptions)), performance.now() - started, 'Built', []);
+    const cpu = process.cpuUsage();
+    reportResult(await queue.hold(serveBuild(root, buildOptions)), performance.now() - started, 'Built', [], process.cpuUsage(cpu));
     return port;
   };
 
