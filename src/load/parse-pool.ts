@@ -16,9 +16,9 @@ const workerFile = fileURLToPath(new URL('../../lib/load/parse-worker.js', impor
 export type Parsed = { summary: LessonSummary; tree: Root };
 
 /**
- * Parses many lessons, on worker threads when there are enough of them (one per core, or
- * COURSEBOOK_WORKERS), else on this thread. Results are the same either way: parsing is deterministic, and they are matched to
- * their lessons by position, never by completion order.
+ * Parses many lessons, on worker threads when there are enough of them (one per core, or as many
+ * as COURSEBOOK_WORKERS says), else on this thread. Results are the same either way: parsing is
+ * deterministic, and they are matched to their lessons by position, never by completion order.
  * @param jobs the lessons to parse
  */
 export async function parseAll(jobs: Omit<ParseJob, 'id'>[]): Promise<Parsed[]> {

@@ -212,6 +212,7 @@ export const jsonWriter: Writer = {
               key,
               files: [file],
               produce: async () => {
+                await context.render.prepare([lesson]);
                 const lessonDocument: LessonDocument = { ...header, lesson: { ...entry.lessons[position]!, ...lessonBody(context, lesson) } };
                 await writeDocument(outDir, file, apiDocumentSchemas.lesson, lessonDocument);
               },
