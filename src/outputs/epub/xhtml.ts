@@ -44,9 +44,9 @@ const emptyHeader = (cell: Element): boolean => cell.tagName === 'th' && !hastTo
 
 /**
  * Serialises an inline SVG as XML that EPUB's SVG 1.1 schema accepts: in the SVG namespace, style
- * text escaped (XHTML is parsed as XML, where a `<` or `&` in CSS would end the document), and with
- * the sizes SVG 1.1 requires of a `<rect>`
- * (0, what SVG 2 assumes when they are missing).
+ * text escaped (XHTML is parsed as XML, where a `<` or `&` in CSS would end the document), with
+ * the sizes SVG 1.1 requires of a `<rect>` (0, what SVG 2 assumes when they are missing), and
+ * without the sizes it forbids on a `<circle>`.
  */
 function svgXml(svg: Element): string {
   let usesXlink = false;
@@ -55,6 +55,11 @@ function svgXml(svg: Element): string {
     if (node.tagName === 'rect') {
       node.properties.width ??= 0;
       node.properties.height ??= 0;
+    }
+    // A circle is sized by its radius; mermaid's state diagrams give theirs a width and height too.
+    if (node.tagName === 'circle') {
+      delete node.properties.width;
+      delete node.properties.height;
     }
     if (node.tagName === 'style' || node.tagName === 'script') {
       for (const child of node.children) if (child.type === 'text') child.value = child.value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
