@@ -26,6 +26,7 @@ import { accessibilityView, ncxPoints, packageView, type NavEntry } from './pack
 import { markPageBreaks, pageBreakId, type PageListEntry } from './page-list.js';
 import { BookParts, imageToken, PartsWriter, type ChapterImage, type ChapterRecord, type DocumentRecord, type PartsShelf } from './parts.js';
 import { solutionsChapter, solutionsFile, takeLessonSolutions, type LessonSolutions } from './solutions.js';
+import type { Lesson } from '../../model/course.js';
 import { readerBody, restoreKept } from './xhtml.js';
 import { deflateEntry, writeZip, type DeflatedEntry } from './zip.js';
 
@@ -53,6 +54,8 @@ interface ChapterPlan {
   key: string;
   /** What its template may read, over the book's tracked view. */
   view: Record<string, unknown>;
+  /** The lesson whose body `draft` renders, so it can be rendered ahead on the workers. */
+  lesson?: Lesson;
   draft(): ChapterDraft;
   /** Its page template around the body's markup, reading `view`. */
   page(bodyHtml: string, view: Record<string, unknown>): string;
@@ -157,6 +160,7 @@ export async function composeBook(
         bodyClass: 'lesson-page',
         key: hashOf('epub-chapter', keys.base, lessonFile, lessonTitle, keys.lesson(lesson), linkTargets(lesson, policy), await assets(lesson.references), partStarts(starts, lessonPart)),
         view: { course: view, section: sectionView, lesson: sectionView.lessons[index] },
+        lesson,
         draft: () => {
           // Solutions leave for their chapter first, so the lesson's blocks are numbered as the PDF numbers them.
           const body = rewriteLinks(structuredClone(render.body(lesson)), lesson, policy);
@@ -176,6 +180,8 @@ export async function composeBook(
     const record = shelf.records.get(plan.key) ?? parts.record(plan.key);
     return usable(plan, record) ? { plan, record } : { plan, draft: plan.draft() };
   };
+  // The bodies of the chapters to draft render ahead, on the worker threads when there are many.
+  await render.prepare(plans.flatMap((plan) => (plan.lesson && !usable(plan, shelf.records.get(plan.key) ?? parts.record(plan.key)) ? [plan.lesson] : [])));
   const states = plans.map(start);
 
   // The Solutions chapter gathers the solutions of the book's lessons, reused or drafted.
