@@ -520,6 +520,17 @@ describe('serve after a sequence of edits equals a fresh build', () => {
     await expectSameAsFreshBuild();
   });
 
+  it('a broken save publishes nothing, and its fix serves what a fresh build writes', async () => {
+    const file = source('03-grundlagen', '02-zweite.md');
+    const text = readFileSync(file, 'utf8');
+    const since = performance.now();
+    writeFileSync(file, text.replace(/^minutes: .*$/m, 'minutes: soon'));
+    await stream.next('problems', since, 30_000);
+    const saved = await save(() => writeFileSync(file, text.replace('\n## ', '\nA sentence after the fix.\n\n## ')));
+    expect(saved.status).toMatch(/1 lesson re-read/);
+    await expectSameAsFreshBuild();
+  });
+
   it('a body edit after all of that is incremental again', async () => {
     const file = source('04-more', '01-more.md');
     const saved = await save(() => writeFileSync(file, readFileSync(file, 'utf8').replace('Words in a paragraph.', 'Words in a [linked](../03-grundlagen/05-fuenfte.md) paragraph.')));
