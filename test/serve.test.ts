@@ -11,6 +11,8 @@ import { createSiteServer, listen } from '../src/serve/server.js';
 import { LiveEvents } from '../src/serve/events.js';
 import { BuildQueue } from '../src/serve/queue.js';
 import { serve, type ServeSession } from '../src/serve/serve.js';
+import { serveBuild, serveRebuild } from '../src/serve/incremental.js';
+import { check } from '../src/pipeline.js';
 import { cli, fixture, scratchCopy, scratchDir } from './helpers.js';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -521,10 +523,46 @@ describe('serve after a sequence of edits equals a fresh build', () => {
     await expectSameAsFreshBuild();
   });
 
+  it('a broken save publishes nothing, and its fix serves what a fresh build writes', async () => {
+    const file = source('03-grundlagen', '02-zweite.md');
+    const text = readFileSync(file, 'utf8');
+    const since = performance.now();
+    writeFileSync(file, text.replace(/^minutes: .*$/m, 'minutes: soon'));
+    await stream.next('problems', since, 30_000);
+    const saved = await save(() => writeFileSync(file, text.replace('\n## ', '\nA sentence after the fix.\n\n## ')));
+    expect(saved.status).toMatch(/1 lesson re-read/);
+    await expectSameAsFreshBuild();
+  });
+
   it('a body edit after all of that is incremental again', async () => {
     const file = source('04-more', '01-more.md');
     const saved = await save(() => writeFileSync(file, readFileSync(file, 'utf8').replace('Words in a paragraph.', 'Words in a [linked](../03-grundlagen/05-fuenfte.md) paragraph.')));
     expect(saved.status).toMatch(/1 lesson re-read/);
     await expectSameAsFreshBuild();
+  });
+});
+
+describe('diagnostics after a lesson save', () => {
+  it('are what check reports for the same sources, course-wide findings included once', async () => {
+    const course = await scratchCopy(fixture('rules', 'font-missing', 'content'));
+    const scratch = await scratchDir();
+    const browser = browserSession();
+    try {
+      // A private-use character in the title: a course-wide finding that a one-lesson check sees too.
+      writeFileSync(path.join(course.dir, 'course.yml'), 'title: "Fixture course \uE000"\nauthor: Test Author\n');
+      const options = { out: path.join(scratch.dir, 'site'), formats: ['html', 'json'], cache: false, browser };
+      const first = await serveBuild(course.dir, options);
+      const lesson = path.join(course.dir, '01-basics', '01-a.md');
+      writeFileSync(lesson, `${readFileSync(lesson, 'utf8')}\nA glyph no font has: \uE001.\n`);
+      const saved = await serveRebuild(first.state!, [lesson]);
+      expect(saved.full).toBe(false);
+      const expected = (await check(course.dir, { out: options.out, cache: false, browser })).diagnostics;
+      expect(expected.filter((d) => d.rule === 'font-missing').map((d) => d.file)).toEqual(['01-basics/01-a.md', '01-basics/02-b.md', 'course.yml']);
+      expect(saved.diagnostics).toEqual(expected);
+    } finally {
+      await browser.close();
+      await course.cleanup();
+      await scratch.cleanup();
+    }
   });
 });

@@ -52,6 +52,12 @@ function searchIndexScript(shards: string[], lessons: LessonView[]): string {
   return `window.COURSEBOOK_SEARCH = {"options":${JSON.stringify(searchOptions)},"shards":[${shards.join(',')}],"docs":${JSON.stringify(docs)}};\n`;
 }
 
+/**
+ * One template environment per loaded course, so its compiled templates are kept: `serve` keeps
+ * the course between saves (a template or course.yml change loads a new one) and renders a few pages.
+ */
+const environments = new WeakMap<Course, ReturnType<typeof createTemplateEnvironment>>();
+
 /** How many files a writer reads and writes at once. */
 const ioConcurrency = 16;
 
@@ -72,7 +78,8 @@ export const htmlWriter: Writer = {
   ],
   async publish(context) {
     const { course, outDir, render, keys } = context;
-    const env = createTemplateEnvironment(course);
+    let env = environments.get(course);
+    if (!env) environments.set(course, (env = createTemplateEnvironment(course)));
     const view = courseView(course, { home: outputPaths.home, section: outputPaths.section, lesson: outputPaths.lesson }, downloadsOf(context.plan));
     // Rendered bodies are not part of the tracked view: their sources are in the key.
     const page = (

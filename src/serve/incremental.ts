@@ -268,10 +268,12 @@ async function reloadLesson(state: ServeState, file: string): Promise<boolean> {
     state.loadDiagnostics = [...state.loadDiagnostics.filter((d) => d.rule !== 'asset-invalid'), ...(await checkAssets(bodies))];
   }
   const alone = courseOf(course, section, lesson);
-  if (course.config.rules['font-missing'] !== 'off') state.glyphDiagnostics = [...others(state.glyphDiagnostics), ...(await checkGlyphs(alone))];
+  // The course-wide and section checks run again on the one-lesson course too; only the lesson's findings are new.
+  const mine = (list: Diagnostic[]): Diagnostic[] => list.filter((d) => d.file === file);
+  if (course.config.rules['font-missing'] !== 'off') state.glyphDiagnostics = [...others(state.glyphDiagnostics), ...mine(await checkGlyphs(alone))];
   const diagrams = await prepareDiagrams(alone, { cache: new DiagramCache(cacheFolder(course.root, course.config, state.options)), browser: state.options.browser });
   for (const [hash, result] of diagrams.results) state.diagrams.results.set(hash, result);
-  state.diagrams.diagnostics = [...others(state.diagrams.diagnostics), ...diagrams.diagnostics];
+  state.diagrams.diagnostics = [...others(state.diagrams.diagnostics), ...mine(diagrams.diagnostics)];
   state.mtimes.delete(file);
   return true;
 }

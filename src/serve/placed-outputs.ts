@@ -12,8 +12,8 @@ interface ReadGroup {
   head: string;
   /** Paths below `head`, split into segments; interned, so equal lists are one array. */
   rests: string[][];
-  /** The values found, as JSON. */
-  values: string;
+  /** The values found, one per path. */
+  values: string[];
 }
 
 /** What made a file now in serve's folder: the producer's key and what its template read, by group. */
@@ -37,7 +37,7 @@ export class PlacedOutputs extends OutputCache {
   private readonly placed = new Map<string, Placed>();
   private readonly placedReadMemo = new WeakMap<object, Map<string, string>>();
   /** Group digests found in the current views, by the object a group starts from. */
-  private groupMemo = new WeakMap<object, Map<string[][], string>>();
+  private groupMemo = new WeakMap<object, Map<string[][], string[]>>();
   private readonly interned = new Map<string, string[][]>();
   /** Files rendered, or linked from the persistent cache, since the last `takeWritten()`. */
   private written: string[] = [];
@@ -145,20 +145,23 @@ export class PlacedOutputs extends OutputCache {
     });
   }
 
-  /** The values at a group's paths in `view`, as JSON; once per starting object and rebuild. */
-  private valuesOf(view: object, head: string, rests: string[][]): string {
+  /** The values at a group's paths in `view`; once per starting object and rebuild. */
+  private valuesOf(view: object, head: string, rests: string[][]): string[] {
     const start: unknown = head === '' ? undefined : Reflect.get(view, head);
-    if (start === null || typeof start !== 'object') return JSON.stringify(rests.map((rest) => valueAt(view, head === '' ? rest : [head, ...rest])));
+    if (start === null || typeof start !== 'object') return rests.map((rest) => valueAt(view, head === '' ? rest : [head, ...rest]));
     let known = this.groupMemo.get(start);
     if (!known) this.groupMemo.set(start, (known = new Map()));
     let values = known.get(rests);
-    if (values === undefined) known.set(rests, (values = JSON.stringify(rests.map((rest) => valueAt(start, rest)))));
+    if (values === undefined) known.set(rests, (values = rests.map((rest) => valueAt(start, rest))));
     return values;
   }
 
   /** Whether every group still finds the same values in `view`. */
   private stillGroups(view: object, groups: ReadGroup[]): boolean {
-    return groups.every((group) => this.valuesOf(view, group.head, group.rests) === group.values);
+    return groups.every((group) => {
+      const values = this.valuesOf(view, group.head, group.rests);
+      return values === group.values || values.every((value, index) => value === group.values[index]);
+    });
   }
 
   private place(id: string, placed: Placed, files: string[], reused: boolean): boolean {
