@@ -548,6 +548,9 @@ describe('a course PDF merged from per-section parts', () => {
     const fresh = await buildInto('fresh', false);
     for (const file of ['downloads/03-grundlagen.pdf', 'downloads/04-more.pdf', courseFile])
       expect(readFileSync(path.join(fresh, file)).equals(readFileSync(path.join(cached, file))), file).toBe(true);
+    // A build that reuses every book keeps their parts in the cache for the next edit.
+    await buildInto('cached', true);
+    expect(summaries).toContain('pdf: 3 PDFs (all cached)');
     const lesson = path.join(dir, '04-more', '01-more.md');
     writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('Words in a paragraph.', 'Words in an edited paragraph.'));
     const edited = await buildInto('cached', true);

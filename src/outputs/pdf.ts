@@ -11,10 +11,13 @@ import { bookSources } from './book-sources.js';
 import { courseLabels } from '../render/labels.js';
 import { bookArtifacts, bookOf } from './books.js';
 import { writeOutput } from './files.js';
-import { assembleBook, printingsOf } from './pdf/assemble.js';
+import { assembleBook, keepPrintings, printingsOf } from './pdf/assemble.js';
 import { addPrintFilters, printView } from './pdf/book-html.js';
 import { mergeBook } from './pdf/merge.js';
 import type { Writer } from './writer.js';
+
+/** The extra a book's cache entry keeps: the keys of the printings it was merged from. */
+const printingsExtra = 'printings.json';
 
 /**
  * Book-quality PDFs, one per section and one for the whole course, printed by Chromium from the
@@ -75,8 +78,10 @@ export const pdfWriter: Writer = {
                 built++;
                 partsPrinted += printed;
                 partsReused += assembled.parts.length - printed;
+                return { [printingsExtra]: JSON.stringify(assembled.keys) };
               },
             });
+            if (reused) await keepPrintings(context, JSON.parse((await context.cache.extra('pdf', key, printingsExtra)) ?? '[]') as string[]);
             context.progress(++done, books.length, book.path);
             return reused;
           }),

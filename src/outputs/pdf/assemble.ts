@@ -20,6 +20,8 @@ interface PrintingFacts {
 
 /** One printing of a book, in the print folder. */
 export interface Printing extends PrintingFacts {
+  /** Its cache key. */
+  key: string;
   /** The PDF, relative to the print folder. */
   file: string;
   /** Whether it came from the cache. */
@@ -30,6 +32,8 @@ export interface Printing extends PrintingFacts {
 export interface AssembledBook {
   front: FrontLayout;
   frontPrinting: Printing;
+  /** The cache keys of every printing it took, the measuring of the front included. */
+  keys: string[];
   /** Each section's part, in print order. */
   parts: (Printing & { section: Section })[];
   /** How many pages the book has. */
@@ -83,7 +87,7 @@ async function cachedPrinting(
     const kept = await context.cache.extra('pdf', key, 'printing.json');
     facts = kept ? (JSON.parse(kept) as PrintingFacts) : await print(view, path.join(folder, ...file.split('/')));
   }
-  return { ...facts, file, reused };
+  return { ...facts, key, file, reused };
 }
 
 /**
@@ -147,7 +151,8 @@ export async function assembleBook(context: PublishContext, book: Book, options:
   // The contents list each section's Solutions where its part has them: known once the parts are printed.
   let contents: ContentsEntry[] = bookContents(course, book, () => false, options.view);
   let front = layOutFront(options.env, course, book, contents, options.date, options.view);
-  let frontPages = (await printedFront(context, front, new Map(), options)).pageCount;
+  const measured = await printedFront(context, front, new Map(), options);
+  let frontPages = measured.pageCount;
   for (let round = 1; round <= maxRounds; round++) {
     let firstPage = frontPages + 1;
     const parts: AssembledBook['parts'] = [];
@@ -161,7 +166,7 @@ export async function assembleBook(context: PublishContext, book: Book, options:
     contents = bookContents(course, book, (section) => withSolutions.has(section), options.view);
     front = layOutFront(options.env, course, book, contents, options.date, options.view);
     const frontPrinting = await printedFront(context, front, pages, options);
-    if (frontPrinting.pageCount === frontPages) return { front, frontPrinting, parts, pageCount: firstPage - 1 };
+    if (frontPrinting.pageCount === frontPages) return { front, frontPrinting, parts, pageCount: firstPage - 1, keys: [measured.key, frontPrinting.key, ...parts.map((part) => part.key)] };
     frontPages = frontPrinting.pageCount;
   }
   throw new CoursebookError(`The contents of ${book.path} changed length ${maxRounds} times while its page numbers were filled in.`);
@@ -174,4 +179,15 @@ export async function assembleBook(context: PublishContext, book: Book, options:
  */
 export function printingsOf(assembled: AssembledBook, folder: string): string[] {
   return [assembled.frontPrinting, ...assembled.parts].map((printing) => path.join(folder, ...printing.file.split('/')));
+}
+
+/**
+ * Keeps a reused book's printings in the cache: the cache keeps only what a build used, and a
+ * book linked whole from the cache does not print, so its parts are marked used here; the next
+ * edit then prints only what it changed.
+ * @param context the build context
+ * @param keys the printings' keys (`AssembledBook.keys`)
+ */
+export async function keepPrintings(context: PublishContext, keys: string[]): Promise<void> {
+  await Promise.all(keys.map((key) => context.cache.extra('pdf', key, 'printing.json')));
 }
