@@ -100,6 +100,8 @@ async function printedPart(context: PublishContext, book: Book, section: Section
   const { course } = context;
   const key = await bookKey(context, 'pdf-part', book.path, [section], { date: new Date(0), printing: hashOf(options.printing, firstPage, courseOutline(course)) });
   return cachedPrinting(context, options.folder, key, options.view, async (view, file) => {
+    // The section's bodies render ahead, on the worker threads when there are many.
+    await context.render.prepare(section.lessons);
     const layout = layOutPart(options.env, course, context.render, book, section, firstPage, view);
     const browser = await context.browser.get();
     await mkdir(path.dirname(file), { recursive: true });
