@@ -7,7 +7,7 @@ import type { Course, Section } from '../../model/course.js';
 import type { CourseView } from '../../render/view.js';
 import { CoursebookError } from '../../shared/errors.js';
 import type { PublishContext } from '../writer.js';
-import { bookContents, layOutFront, layOutPart, type ContentsEntry, type FrontLayout } from './book-html.js';
+import { bookContents, layOutFront, layOutPart, type AnchoredPlace, type ContentsEntry, type FrontLayout } from './book-html.js';
 import { sectionAnchor, type Book } from './book.js';
 import { openPrintPage, printFront, printPart, type PageNumbers } from './print.js';
 import { sectionSolutionsAnchor } from './solutions.js';
@@ -16,6 +16,11 @@ import { sectionSolutionsAnchor } from './solutions.js';
 interface PrintingFacts {
   pageCount: number;
   pages: [string, number][];
+  /**
+   * A part's places whose pages the EPUB's page list needs, from the layout it was printed from:
+   * kept with the printing so a book assembled from the cache is not laid out again for them.
+   */
+  places?: AnchoredPlace[];
 }
 
 /** One printing of a book, in the print folder. */
@@ -109,7 +114,7 @@ async function printedPart(context: PublishContext, book: Book, section: Section
     try {
       const printed = await printPart(page, layout.html, `${file}.html`, firstPage, true, `${book.path}, ${section.title}`);
       await writeFile(file, printed.pdf);
-      return { pageCount: printed.pageCount, pages: [...printed.pages] };
+      return { pageCount: printed.pageCount, pages: [...printed.pages], places: layout.places };
     } finally {
       await page.close();
     }

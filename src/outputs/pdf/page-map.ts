@@ -15,7 +15,7 @@ import { solutionsAnchor } from './solutions.js';
  * the PDF has one per section, so the appendices' blocks are counted on from one to the next, and
  * the title of every appendix after the first, which the EPUB does not repeat, is left out.
  */
-function epubPlaces(layouts: PartLayout[]): (BlockPlace & { anchor: string })[] {
+function epubPlaces(layouts: Pick<PartLayout, 'places'>[]): (BlockPlace & { anchor: string })[] {
   let solutionBlocks = 0;
   let appendices = 0;
   return layouts.flatMap((layout) => {
@@ -35,8 +35,8 @@ function epubPlaces(layouts: PartLayout[]): (BlockPlace & { anchor: string })[] 
  * Where the pages of a book's PDF edition begin, for the EPUB's page list: the book is assembled
  * exactly as the PDF writer assembles it (its parts from the cache when the PDF was built before),
  * and every block's page is read from its named destination.
- * Note: a part the cache has is laid out again but not printed; a missing one is printed and kept,
- * so the PDF writer finds it.
+ * Note: a part the cache has is neither printed nor laid out again (its places are kept with it); a
+ * missing one is printed and kept, so the PDF writer finds it.
  * @param context the build context
  * @param book the PDF book holding the same sections as the EPUB
  * @param date the PDF's date, which its cover prints
@@ -49,7 +49,8 @@ export async function printedPageStarts(context: PublishContext, book: Book, dat
   try {
     const assembled = await assembleBook(context, book, { env, view, date, printing: await printingFingerprint(), folder });
     const pages = new Map(assembled.parts.flatMap((part) => part.pages));
-    const layouts = assembled.parts.map((part) => layOutPart(env, course, context.render, book, part.section, 1, view));
+    // A part's places come with its printing; one printed before they were kept is laid out again.
+    const layouts = assembled.parts.map((part) => (part.places ? { places: part.places } : layOutPart(env, course, context.render, book, part.section, 1, view)));
     const places = epubPlaces(layouts).flatMap((place) => {
       const printed = pages.get(place.anchor);
       return printed === undefined ? [] : [{ part: place.part, block: place.block, page: printed }];
