@@ -15,6 +15,22 @@ interface StoredFile {
   mtimeMs: number;
 }
 
+/**
+ * Hard-links a cached file to its place in the output: the link is tried first, and its folder made
+ * or an old file removed only when it fails for that reason (two system calls fewer per file).
+ */
+async function linkInto(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') await mkdir(path.dirname(target), { recursive: true });
+    else if (code === 'EEXIST') await rm(target, { force: true });
+    else throw error;
+    await link(source, target);
+  }
+}
+
 /** What an entry keeps beside its files. */
 interface EntryMeta {
   files: Record<string, StoredFile>;
@@ -92,12 +108,7 @@ export class OutputCache {
       for (const file of files) {
         if (!(await intact(path.join(entry, ...file.split('/')), meta.files[file]))) return false;
       }
-      for (const file of files) {
-        const target = path.join(outDir, ...file.split('/'));
-        await mkdir(path.dirname(target), { recursive: true });
-        await rm(target, { force: true });
-        await link(path.join(entry, ...file.split('/')), target);
-      }
+      for (const file of files) await linkInto(path.join(entry, ...file.split('/')), path.join(outDir, ...file.split('/')));
     } catch {
       return false;
     }

@@ -80,9 +80,9 @@ export async function checkGlyphs(course: Course): Promise<Diagnostic[]> {
     const sectionMissing = uncovered(`${section.title} ${section.summary} ${section.intro ? toString(section.intro) : ''}`, coverage);
     if (sectionMissing.length > 0) found.push(report(section.path, `Section ${section.number}`, sectionMissing, section.file ? String(section.file.value) : ''));
     for (const lesson of section.lessons) {
-      const source = String(lesson.file.value);
-      const missing = uncovered(source, coverage);
-      if (missing.length > 0) found.push(report(lesson.path, `Lesson ${lesson.id}`, missing, source));
+      // The parse kept the lesson's distinct characters; the source is read only to place a finding.
+      const missing = uncovered(lesson.distinctCharacters, coverage);
+      if (missing.length > 0) found.push(report(lesson.path, `Lesson ${lesson.id}`, missing, String(lesson.file.value)));
     }
   }
   return found;

@@ -66,6 +66,7 @@ export const summaryFields = [
   'codeLanguages',
   'practice',
   'fenceProblems',
+  'distinctCharacters',
 ] as const satisfies readonly (keyof Lesson)[];
 
 /**
@@ -122,8 +123,23 @@ export function summariseLesson(text: string, path: string, speeds: ReadingSpeed
     codeLanguages: [...codeLanguages].sort(),
     practice: collectPractice(tree, speeds),
     fenceProblems: findFenceProblems(tree, text),
+    distinctCharacters: distinctCharacters(text),
   };
   return { summary, tree };
+}
+
+/** The distinct characters of a text, in code point order. */
+export function distinctCharacters(text: string): string {
+  const seen = new Set<number>();
+  for (let index = 0; index < text.length; index++) {
+    const codePoint = text.codePointAt(index)!;
+    if (codePoint > 0xffff) index++;
+    seen.add(codePoint);
+  }
+  return [...seen]
+    .sort((a, b) => a - b)
+    .map((codePoint) => String.fromCodePoint(codePoint))
+    .join('');
 }
 
 /** A section.md after parsing. */

@@ -117,6 +117,11 @@ export interface Lesson extends Body {
   practice: LessonPractice;
   /** Code fences CommonMark reads otherwise than meant, swallowing prose as code. */
   fenceProblems: FenceProblem[];
+  /**
+   * Every distinct character of the source, in code point order: what the font check tests, kept
+   * with the parse so a cached lesson's megabytes are not walked again.
+   */
+  distinctCharacters: string;
   /** The source file (its value is the decoded text). */
   file: VFile;
 }
