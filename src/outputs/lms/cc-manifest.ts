@@ -1,5 +1,5 @@
 import type { Course, Lesson } from '../../model/course.js';
-import { escapeXml, xmlId, type PackageFiles, type PackageScope } from './package.js';
+import { escapeXml, sectionItems, sharedResource, xmlId, type PackageFiles, type PackageScope } from './package.js';
 
 /** A lesson's quiz assessment in the cartridge. */
 export interface CartridgeAssessment {
@@ -7,8 +7,6 @@ export interface CartridgeAssessment {
   path: string;
   title: string;
 }
-
-const sharedResource = 'resource-shared';
 
 /**
  * A Common Cartridge 1.3 imsmanifest.xml: a rooted hierarchy of sections holding their lessons'
@@ -38,20 +36,16 @@ export function cartridgeManifest(course: Course, scope: PackageScope, files: Pa
     '<organization identifier="organization" structure="rooted-hierarchy">',
     '<item identifier="root">',
   ];
-  for (const section of scope.sections) {
-    lines.push(`<item identifier="${xmlId('section', String(section.number))}">`, `<title>${escapeXml(`${section.number}. ${section.title}`)}</title>`);
-    for (const page of files.pages.filter((candidate) => candidate.section === section)) {
-      lines.push(
-        `<item identifier="${xmlId('lesson', page.lesson.id)}" identifierref="${xmlId('resource', page.lesson.id)}">`,
-        `<title>${escapeXml(`${page.lesson.id} ${page.lesson.title}`)}</title>`,
-        '</item>',
-      );
-      const assessment = assessments.find((candidate) => candidate.lesson === page.lesson);
-      if (assessment)
-        lines.push(`<item identifier="${xmlId('quizzes', page.lesson.id)}" identifierref="${xmlId('resource-quizzes', page.lesson.id)}">`, `<title>${escapeXml(assessment.title)}</title>`, '</item>');
-    }
-    lines.push('</item>');
-  }
+  lines.push(
+    ...sectionItems(scope, files, {
+      afterLesson: (lesson) => {
+        const assessment = assessments.find((candidate) => candidate.lesson === lesson);
+        return assessment
+          ? [`<item identifier="${xmlId('quizzes', lesson.id)}" identifierref="${xmlId('resource-quizzes', lesson.id)}">`, `<title>${escapeXml(assessment.title)}</title>`, '</item>']
+          : [];
+      },
+    }),
+  );
   lines.push('</item>', '</organization>', '</organizations>', '<resources>');
   for (const page of files.pages) {
     const href = escapeXml(page.path);

@@ -194,3 +194,31 @@ export function xmlId(prefix: string, text: string): string {
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
+
+/** The identifier of the resource every lesson page depends on (stylesheet, scripts, images). */
+export const sharedResource = 'resource-shared';
+
+/**
+ * The items of a package's organisation, one per section holding one per lesson page, as both
+ * SCORM and Common Cartridge manifests list them.
+ * @param scope the sections the package holds
+ * @param files its lesson pages
+ * @param more items after a lesson's (a cartridge's quiz assessment), and markup closing each
+ *   section's item (SCORM 2004's sequencing)
+ */
+export function sectionItems(scope: PackageScope, files: PackageFiles, more: { afterLesson?: (lesson: Lesson) => string[]; sectionEnd?: string[] } = {}): string[] {
+  const lines: string[] = [];
+  for (const section of scope.sections) {
+    lines.push(`<item identifier="${xmlId('section', String(section.number))}">`, `<title>${escapeXml(`${section.number}. ${section.title}`)}</title>`);
+    for (const page of files.pages.filter((candidate) => candidate.section === section)) {
+      lines.push(
+        `<item identifier="${xmlId('lesson', page.lesson.id)}" identifierref="${xmlId('resource', page.lesson.id)}">`,
+        `<title>${escapeXml(`${page.lesson.id} ${page.lesson.title}`)}</title>`,
+        '</item>',
+        ...(more.afterLesson?.(page.lesson) ?? []),
+      );
+    }
+    lines.push(...(more.sectionEnd ?? []), '</item>');
+  }
+  return lines;
+}

@@ -1,5 +1,5 @@
 import type { Course } from '../../model/course.js';
-import { escapeXml, xmlId, type PackageFiles, type PackageScope } from './package.js';
+import { escapeXml, sectionItems, sharedResource, xmlId, type PackageFiles, type PackageScope } from './package.js';
 
 /** The SCORM editions Coursebook packages for. */
 export type ScormVersion = '1.2' | '2004';
@@ -20,9 +20,6 @@ const editions = {
 
 /** 2004 sequencing: the learner may choose any lesson and move on with Continue and Previous. */
 const freeChoice = '<imsss:sequencing><imsss:controlMode choice="true" flow="true"/></imsss:sequencing>';
-
-/** The identifier of the resource every SCO depends on (stylesheet, scripts, images). */
-const sharedResource = 'resource-shared';
 
 /**
  * A package's imsmanifest.xml: an organisation of section items holding lesson items, one SCO
@@ -47,18 +44,7 @@ export function scormManifest(course: Course, scope: PackageScope, files: Packag
     '<organization identifier="organization">',
     `<title>${escapeXml(title)}</title>`,
   ];
-  for (const section of scope.sections) {
-    lines.push(`<item identifier="${xmlId('section', String(section.number))}">`, `<title>${escapeXml(`${section.number}. ${section.title}`)}</title>`);
-    for (const page of files.pages.filter((candidate) => candidate.section === section)) {
-      lines.push(
-        `<item identifier="${xmlId('lesson', page.lesson.id)}" identifierref="${xmlId('resource', page.lesson.id)}">`,
-        `<title>${escapeXml(`${page.lesson.id} ${page.lesson.title}`)}</title>`,
-        '</item>',
-      );
-    }
-    if (version === '2004') lines.push(freeChoice);
-    lines.push('</item>');
-  }
+  lines.push(...sectionItems(scope, files, version === '2004' ? { sectionEnd: [freeChoice] } : {}));
   if (version === '2004') lines.push(freeChoice);
   lines.push('</organization>', '</organizations>', '<resources>');
   for (const page of files.pages) {
